@@ -1,0 +1,179 @@
+import { maxDate } from '../shared/calendar-date';
+import { Decider } from '../shared/decider';
+import { assertNever, refuse } from '../shared/domain-error';
+import { assertBasisCovers, ResolvedBases } from '../provisions/coverage';
+import { AgreementCommand, ProposeAgreement } from './agreement.commands';
+import { AgreementEvent } from './agreement.events';
+import { AgreementState, initialAgreementState, missingCouncilDecisions, missingSignatures, signatories } from './agreement.state';
+
+function decide(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
+  if (command.type !== 'ProposeAgreement' && state.status === 'none') refuse('not-found', 'There is no such agreement.');
+  switch (command.type) {
+    case 'ProposeAgreement':
+      if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
+      assertWellFormed(command);
+      return [
+        {
+          type: 'AgreementProposed',
+          data: {
+            id: command.id,
+            kind: command.kind,
+            title: command.title,
+            parties: [...new Set(command.parties)],
+            otherParties: [...new Set(command.otherParties)],
+            ...(command.provider ? { provider: command.provider } : {}),
+            buyers: [...new Set(command.buyers)],
+            serviceAreas: [...new Set(command.serviceAreas)],
+            validFrom: command.validFrom,
+            ...(command.validUntil !== undefined ? { validUntil: command.validUntil } : {}),
+            councilApprovalRequired: command.councilApprovalRequired,
+            ...(command.decidedOn !== undefined ? { decidedOn: command.decidedOn } : {}),
+          },
+        },
+      ];
+    case 'SignAgreement': {
+      assertOpenForDecisions(state);
+      if (!signatories(state).includes(command.party)) refuse('not-a-party', `${command.party} is not a party to '${state.id}'; only parties sign.`);
+      if (state.signatures.some((s) => s.party === command.party)) refuse('already-signed', `${command.party} has already signed '${state.id}'.`);
+      const signed: AgreementEvent = { type: 'AgreementSigned', data: { id: state.id, party: command.party, signedOn: command.signedOn } };
+      return withConclusion(state, signed);
+    }
+    case 'RecordCouncilDecision': {
+      assertOpenForDecisions(state);
+      if (!state.parties.includes(command.municipality)) refuse('not-a-party', `${command.municipality} is not a party municipality of '${state.id}'; only their councils decide.`);
+      if (state.councilDecisions.some((d) => d.municipality === command.municipality)) refuse('already-decided', `The council of ${command.municipality} has already decided on '${state.id}'.`);
+      const decision: AgreementEvent = {
+        type: 'CouncilDecisionRecorded',
+        data: { id: state.id, municipality: command.municipality, decidedOn: command.decidedOn, outcome: command.outcome, ...(command.reference !== undefined ? { reference: command.reference } : {}) },
+      };
+      if (command.outcome === 'rejected' && state.councilApprovalRequired) {
+        return [decision, { type: 'AgreementRejected', data: { id: state.id, rejectedOn: command.decidedOn, municipality: command.municipality } }];
+      }
+      return withConclusion(state, decision);
+    }
+    case 'ExtendAgreement':
+      assertNotEnded(state);
+      if (state.validUntil === undefined) refuse('dates-out-of-order', `'${state.id}' is open-ended; there is no term to extend.`);
+      if (command.validUntil <= state.validUntil) refuse('dates-out-of-order', `The new end ${command.validUntil} must be after the current end ${state.validUntil}.`);
+      return [{ type: 'AgreementExtended', data: { id: state.id, validUntil: command.validUntil, previousValidUntil: state.validUntil, decidedOn: command.decidedOn } }];
+    case 'TerminateAgreement': {
+      assertNotEnded(state);
+      if (command.effectiveFrom < state.validFrom) refuse('dates-out-of-order', `'${state.id}' starts on ${state.validFrom}; it cannot end before that.`);
+      assertSuccessors(state, command.successors, command.effectiveFrom, command.successorBases);
+      return [
+        {
+          type: 'AgreementTerminated',
+          data: { id: state.id, decidedOn: command.decidedOn, effectiveFrom: command.effectiveFrom, reason: command.reason, successors: command.successors },
+        },
+      ];
+    }
+    case 'RecordReview':
+      return [{ type: 'ReviewRecorded', data: { id: state.id, reviewedOn: command.reviewedOn, outcome: command.outcome, ...(command.note !== undefined ? { note: command.note } : {}) } }];
+    default:
+      return assertNever(command);
+  }
+}
+
+function assertWellFormed(command: ProposeAgreement): void {
+  const parties = new Set(command.parties);
+  if (parties.size + new Set(command.otherParties).size < 2) refuse('too-few-members', 'An agreement needs at least two parties.');
+  if (command.validUntil !== undefined && command.validUntil < command.validFrom) refuse('dates-out-of-order', `validUntil ${command.validUntil} is before validFrom ${command.validFrom}.`);
+  if (command.kind === 'service') {
+    if (!command.provider) refuse('validation-failed', 'A service agreement needs a provider.');
+    if (command.buyers.length === 0) refuse('validation-failed', 'A service agreement needs at least one buyer.');
+    if (command.serviceAreas.length === 0) refuse('validation-failed', 'A service agreement needs at least one service area.');
+    for (const buyer of command.buyers) if (!parties.has(buyer)) refuse('not-a-party', `The buyer ${buyer} is not among the parties.`);
+    const provider = command.provider;
+    if (provider.kind === 'municipality') {
+      if (!parties.has(provider.code)) refuse('not-a-party', `The provider ${provider.code} is not among the parties.`);
+      if (command.buyers.includes(provider.code)) refuse('validation-failed', `The provider ${provider.code} cannot also be a buyer.`);
+    }
+  } else if (command.provider || command.buyers.length > 0) {
+    refuse('validation-failed', `A ${command.kind === 'intent' ? 'letter of intent' : 'cooperation agreement'} moves no service: it has no provider or buyers.`);
+  }
+}
+
+function assertOpenForDecisions(state: AgreementState): void {
+  if (state.status === 'rejected') refuse('agreement-rejected', `'${state.id}' was rejected by a council; it can never be concluded.`);
+  if (state.status === 'terminated') refuse('basis-not-in-force', `'${state.id}' is terminated.`);
+}
+
+function assertNotEnded(state: AgreementState): void {
+  if (state.status === 'rejected') refuse('agreement-rejected', `'${state.id}' was rejected by a council.`);
+  if (state.status === 'terminated') refuse('basis-not-in-force', `'${state.id}' is already terminated from ${state.termination?.effectiveFrom}.`);
+}
+
+/** Rule 6: the decision that completes every signature and every required approval also concludes the agreement. */
+function withConclusion(state: AgreementState, event: AgreementEvent): AgreementEvent[] {
+  if (state.status !== 'proposed') return [event];
+  const after = evolve(state, event);
+  if (missingSignatures(after).length > 0 || missingCouncilDecisions(after).length > 0) return [event];
+  const dates = [...after.signatures.map((s) => s.signedOn), ...(after.councilApprovalRequired ? after.councilDecisions.map((d) => d.decidedOn) : [])];
+  return [event, { type: 'AgreementConcluded', data: { id: state.id, concludedOn: dates.reduce(maxDate) } }];
+}
+
+/** Rule 5 for a termination: successors replace provisions resting on this agreement. */
+function assertSuccessors(state: AgreementState, successors: TerminateSuccessors, date: string, bases: ResolvedBases): void {
+  const seen = new Set<string>();
+  for (const successor of successors) {
+    if (!state.buyers.includes(successor.municipality)) refuse('not-a-party', `${successor.municipality} buys nothing under '${state.id}', so there is nothing to succeed.`);
+    if (!state.serviceAreas.includes(successor.serviceArea)) refuse('area-not-covered', `'${state.id}' does not cover '${successor.serviceArea}'.`);
+    const key = `${successor.municipality}/${successor.serviceArea}`;
+    if (seen.has(key)) refuse('validation-failed', `Two successors are named for ${key}.`);
+    seen.add(key);
+    if (successor.basis.kind === 'agreement' && successor.basis.id === state.id) refuse('basis-not-in-force', `'${state.id}' cannot succeed itself.`);
+    assertBasisCovers(successor.basis, successor.municipality, successor.serviceArea, date, bases);
+  }
+}
+
+type TerminateSuccessors = Extract<AgreementCommand, { type: 'TerminateAgreement' }>['successors'];
+
+function evolve(state: AgreementState, event: AgreementEvent): AgreementState {
+  switch (event.type) {
+    case 'AgreementProposed': {
+      const d = event.data;
+      return {
+        ...initialAgreementState,
+        status: 'proposed',
+        id: d.id,
+        kind: d.kind,
+        title: d.title,
+        parties: d.parties,
+        otherParties: d.otherParties,
+        ...(d.provider ? { provider: d.provider } : {}),
+        buyers: d.buyers,
+        serviceAreas: d.serviceAreas,
+        validFrom: d.validFrom,
+        ...(d.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
+        councilApprovalRequired: d.councilApprovalRequired,
+        ...(d.decidedOn !== undefined ? { decidedOn: d.decidedOn } : {}),
+      };
+    }
+    case 'AgreementSigned':
+      return { ...state, signatures: [...state.signatures, { party: event.data.party, signedOn: event.data.signedOn }] };
+    case 'CouncilDecisionRecorded': {
+      const { municipality, decidedOn, outcome, reference } = event.data;
+      return { ...state, councilDecisions: [...state.councilDecisions, { municipality, decidedOn, outcome, ...(reference !== undefined ? { reference } : {}) }] };
+    }
+    case 'AgreementConcluded':
+      return { ...state, status: 'concluded', concludedOn: event.data.concludedOn };
+    case 'AgreementRejected':
+      return { ...state, status: 'rejected', rejectedOn: event.data.rejectedOn };
+    case 'AgreementExtended':
+      return { ...state, validUntil: event.data.validUntil, extensions: [...state.extensions, { validUntil: event.data.validUntil, decidedOn: event.data.decidedOn }] };
+    case 'AgreementTerminated': {
+      const { decidedOn, effectiveFrom, reason, successors } = event.data;
+      return { ...state, status: 'terminated', termination: { decidedOn, effectiveFrom, reason, successors } };
+    }
+    case 'ReviewRecorded':
+      return { ...state, reviews: [...state.reviews, { reviewedOn: event.data.reviewedOn, outcome: event.data.outcome, ...(event.data.note !== undefined ? { note: event.data.note } : {}) }] };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const agreementDecider: Decider<AgreementCommand, AgreementEvent, AgreementState> = {
+  decide,
+  evolve,
+  initialState: initialAgreementState,
+};

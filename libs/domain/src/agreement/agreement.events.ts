@@ -1,0 +1,56 @@
+import { CalendarDate } from '../shared/calendar-date';
+import { DomainEvent } from '../shared/decider';
+import { ProviderRef, Successor } from '../shared/provider-basis';
+
+export type AgreementKind = 'service' | 'intent' | 'cooperation';
+export type CouncilOutcome = 'approved' | 'rejected';
+
+export type AgreementProposed = DomainEvent<
+  'AgreementProposed',
+  {
+    id: string;
+    kind: AgreementKind;
+    title: string;
+    /** Party municipalities (SCB codes). */
+    parties: string[];
+    /** Parties that are not municipalities (a region, a company, a federation), by name. */
+    otherParties: string[];
+    provider?: ProviderRef;
+    buyers: string[];
+    serviceAreas: string[];
+    validFrom: CalendarDate;
+    validUntil?: CalendarDate;
+    councilApprovalRequired: boolean;
+    decidedOn?: CalendarDate;
+  }
+>;
+
+export type AgreementSigned = DomainEvent<'AgreementSigned', { id: string; party: string; signedOn: CalendarDate }>;
+
+export type CouncilDecisionRecorded = DomainEvent<
+  'CouncilDecisionRecorded',
+  { id: string; municipality: string; decidedOn: CalendarDate; outcome: CouncilOutcome; reference?: string }
+>;
+
+/** Emitted with the last signature or approval that completes the agreement (rule 6). */
+export type AgreementConcluded = DomainEvent<'AgreementConcluded', { id: string; concludedOn: CalendarDate }>;
+
+/** Emitted with the council decision that rejects the agreement: it is never concluded (rule 6). */
+export type AgreementRejected = DomainEvent<'AgreementRejected', { id: string; rejectedOn: CalendarDate; municipality: string }>;
+
+export type AgreementExtended = DomainEvent<'AgreementExtended', { id: string; validUntil: CalendarDate; previousValidUntil?: CalendarDate; decidedOn: CalendarDate }>;
+
+export type AgreementTerminated = DomainEvent<
+  'AgreementTerminated',
+  { id: string; decidedOn: CalendarDate; effectiveFrom: CalendarDate; reason: string; successors: Successor[] }
+>;
+
+export type AgreementEvent =
+  | AgreementProposed
+  | AgreementSigned
+  | CouncilDecisionRecorded
+  | AgreementConcluded
+  | AgreementRejected
+  | AgreementExtended
+  | AgreementTerminated
+  | import('../federation/federation.events').ReviewRecorded;

@@ -1,0 +1,85 @@
+import { Decider } from '../shared/decider';
+import { assertNever, refuse } from '../shared/domain-error';
+import { assertBasisCovers } from '../provisions/coverage';
+import { MunicipalityCommand } from './municipality.commands';
+import { MunicipalityEvent, TransferFacts } from './municipality.events';
+
+export interface MunicipalityState {
+  registered: boolean;
+  code: string;
+  name: string;
+  countyCode: string;
+  countyName: string;
+  /** Transfers by id, with whether a correction has since named them. */
+  transfers: Record<string, { serviceArea: string; corrected: boolean }>;
+}
+
+const initialState: MunicipalityState = { registered: false, code: '', name: '', countyCode: '', countyName: '', transfers: {} };
+
+function decide(command: MunicipalityCommand, state: MunicipalityState): MunicipalityEvent[] {
+  if (command.type !== 'RegisterMunicipality' && !state.registered) refuse('not-found', 'There is no such municipality.');
+  switch (command.type) {
+    case 'RegisterMunicipality':
+      // Registration is idempotent: the service registers the 290 municipalities on every start.
+      if (state.registered) return [];
+      return [{ type: 'MunicipalityRegistered', data: { code: command.code, name: command.name, countyCode: command.countyCode, countyName: command.countyName } }];
+    case 'TransferService': {
+      if (state.transfers[command.transferId]) refuse('already-exists', `The transfer '${command.transferId}' is already recorded.`);
+      const provider = assertBasisCovers(command.basis, state.code, command.serviceArea, command.effectiveFrom, command.bases);
+      const facts: TransferFacts = {
+        transferId: command.transferId,
+        municipality: state.code,
+        serviceArea: command.serviceArea,
+        basis: command.basis,
+        provider,
+        decidedOn: command.decidedOn,
+        effectiveFrom: command.effectiveFrom,
+        ...(command.successorOf ? { successorOf: command.successorOf } : {}),
+      };
+      return [{ type: 'ServiceTransferred', data: facts }];
+    }
+    case 'CorrectTransfer': {
+      const target = state.transfers[command.transferId];
+      if (!target) refuse('not-found', `${state.code} has no transfer '${command.transferId}'.`);
+      if (target.corrected) refuse('already-decided', `The transfer '${command.transferId}' has already been corrected.`);
+      const r = command.replacement;
+      let replacement: TransferFacts | undefined;
+      if (r) {
+        if (state.transfers[r.transferId]) refuse('already-exists', `The transfer '${r.transferId}' is already recorded.`);
+        const provider = assertBasisCovers(r.basis, state.code, r.serviceArea, r.effectiveFrom, command.bases);
+        replacement = { transferId: r.transferId, municipality: state.code, serviceArea: r.serviceArea, basis: r.basis, provider, decidedOn: r.decidedOn, effectiveFrom: r.effectiveFrom };
+      }
+      return [
+        {
+          type: 'CorrectionRecorded',
+          data: { municipality: state.code, corrects: { transferId: command.transferId, type: 'ServiceTransferred' }, reason: command.reason, ...(replacement ? { replacement } : {}) },
+        },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function evolve(state: MunicipalityState, event: MunicipalityEvent): MunicipalityState {
+  switch (event.type) {
+    case 'MunicipalityRegistered':
+      return { ...state, registered: true, ...event.data };
+    case 'ServiceTransferred':
+      return { ...state, transfers: { ...state.transfers, [event.data.transferId]: { serviceArea: event.data.serviceArea, corrected: false } } };
+    case 'CorrectionRecorded': {
+      const transfers = { ...state.transfers, [event.data.corrects.transferId]: { ...state.transfers[event.data.corrects.transferId], corrected: true } };
+      const r = event.data.replacement;
+      if (r) transfers[r.transferId] = { serviceArea: r.serviceArea, corrected: false };
+      return { ...state, transfers };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export const municipalityDecider: Decider<MunicipalityCommand, MunicipalityEvent, MunicipalityState> = {
+  decide,
+  evolve,
+  initialState,
+};

@@ -1,0 +1,36 @@
+import { Decider, DomainEvent } from '../shared/decider';
+import { assertNever } from '../shared/domain-error';
+
+export type ServiceAreaDefined = DomainEvent<'ServiceAreaDefined', { slug: string; nameSv: string; nameEn: string; scbActivityCode?: string }>;
+export type ServiceAreaEvent = ServiceAreaDefined;
+
+export type DefineServiceArea = { type: 'DefineServiceArea'; slug: string; nameSv: string; nameEn: string; scbActivityCode?: string };
+export type ServiceAreaCommand = DefineServiceArea;
+
+export interface ServiceAreaState {
+  defined: boolean;
+}
+
+export const SERVICE_AREA_SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export const serviceAreaDecider: Decider<ServiceAreaCommand, ServiceAreaEvent, ServiceAreaState> = {
+  decide(command, state) {
+    switch (command.type) {
+      case 'DefineServiceArea':
+        // Defining is idempotent: the vocabulary is registered on every start and can only grow.
+        if (state.defined) return [];
+        return [{ type: 'ServiceAreaDefined', data: { slug: command.slug, nameSv: command.nameSv, nameEn: command.nameEn, ...(command.scbActivityCode ? { scbActivityCode: command.scbActivityCode } : {}) } }];
+      default:
+        return assertNever(command.type);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'ServiceAreaDefined':
+        return { defined: true };
+      default:
+        return assertNever(event.type);
+    }
+  },
+  initialState: { defined: false },
+};
