@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AgreementEvent,
+  AgreementState,
+  Basis,
+  DomainError,
+  FederationEvent,
+  FederationState,
+  ResolvedBases,
+  StudyEvent,
+  StudyState,
+  agreementDecider,
+  federationDecider,
+  fold,
+  streams,
+  studyDecider,
+} from '@samverkan/domain';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
+import { readAsCurrent } from '../command-path/command-path';
+
+export type ArrangementStreamKind = 'federation' | 'agreement' | 'study';
+
+export interface Loaded<S> {
+  state: S;
+  /** -1 when the stream does not exist. */
+  revision: number;
+  events: RecordedEvent[];
+}
+
+/** Options that select a past state: up to a revision, or as known at an instant (recordedAt ≤ knownAt). */
+export interface AsOf {
+  atRevision?: number;
+  knownAt?: string;
+}
+
+/**
+ * Reads arrangements straight from their streams (never from a read model), for deciding
+ * commands that depend on another stream and for full-state queries that must be exact.
+ */
+@Injectable()
+export class ArrangementLoader {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  federation(id: string, asOf: AsOf = {}): Promise<Loaded<FederationState>> {
+    return this.load(streams.federation(id), (events) => fold(federationDecider, events as FederationEvent[]), asOf);
+  }
+
+  agreement(id: string, asOf: AsOf = {}): Promise<Loaded<AgreementState>> {
+    return this.load(streams.agreement(id), (events) => fold(agreementDecider, events as AgreementEvent[]), asOf);
+  }
+
+  study(id: string, asOf: AsOf = {}): Promise<Loaded<StudyState>> {
+    return this.load(streams.study(id), (events) => fold(studyDecider, events as StudyEvent[]), asOf);
+  }
+
+  /** Loads every arrangement the bases name, with the federation that provides under an agreement. */
+  async resolve(bases: Basis[]): Promise<ResolvedBases> {
+    const resolved: ResolvedBases = { federations: {}, agreements: {} };
+    for (const basis of bases) {
+      if (basis.kind === 'federation' || basis.kind === 'joint-committee') {
+        resolved.federations[basis.id] ??= (await this.federation(basis.id)).state;
+      } else if (basis.kind === 'agreement') {
+        const agreement = (resolved.agreements[basis.id] ??= (await this.agreement(basis.id)).state);
+        const provider = agreement.provider;
+        if (provider?.kind === 'federation') resolved.federations[provider.id] ??= (await this.federation(provider.id)).state;
+      }
+    }
+    return resolved;
+  }
+
+  /** Federations, joint committees, agreements and studies share one id space. */
+  async assertIdFree(id: string): Promise<void> {
+    for (const stream of [streams.federation(id), streams.agreement(id), streams.study(id)]) {
+      const existing = await this.store.readStream(stream, { maxCount: 1 });
+      if (existing.length > 0) throw new DomainError('already-exists', `The id '${id}' is already used by ${existing[0].type === 'StudyStarted' ? 'a study' : existing[0].type === 'AgreementProposed' ? 'an agreement' : 'a federation or joint committee'}.`);
+    }
+  }
+
+  /** Which kind of arrangement holds `id`, if any. */
+  async kindOf(id: string): Promise<ArrangementStreamKind | undefined> {
+    for (const kind of ['federation', 'agreement', 'study'] as const) {
+      if ((await this.store.readStream(`${kind}-${id}`, { maxCount: 1 })).length > 0) return kind;
+    }
+    return undefined;
+  }
+
+  private async load<S>(stream: string, foldEvents: (events: unknown[]) => S, asOf: AsOf): Promise<Loaded<S>> {
+    let events = await this.store.readStream(stream);
+    if (asOf.atRevision !== undefined) events = events.filter((e) => e.revision <= (asOf.atRevision as number));
+    if (asOf.knownAt !== undefined) {
+      const knownAt = Date.parse(asOf.knownAt);
+      events = events.filter((e) => Date.parse(e.metadata.recordedAt) <= knownAt);
+    }
+    const state = foldEvents(events.map(readAsCurrent));
+    return { state, revision: events.length > 0 ? events[events.length - 1].revision : -1, events };
+  }
+}
+
+/** The stream a basis lives on (in-house has none). */
+export function basisStream(basis: Basis): string | undefined {
+  switch (basis.kind) {
+    case 'in-house':
+      return undefined;
+    case 'federation':
+    case 'joint-committee':
+      return streams.federation(basis.id);
+    case 'agreement':
+      return streams.agreement(basis.id);
+  }
+}

@@ -1,0 +1,53 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import { canonicalJson } from './canonical-json';
+
+/** The namespace of every UUID v5 the register derives (event ids, generated ids). */
+export const SAMVERKAN_NAMESPACE = 'a3c1e6f2-5b8d-4f0e-9c71-2d4b6e8f0a13';
+
+/** Who sent a command, how, and what it must not collide with. Built once per request. */
+export interface CommandContext {
+  /** Derived from the Idempotency-Key when there is one, so a retry has the same id. */
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  actor: string;
+  source: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+  /** From If-Match: the stream revision the sender expects. */
+  expectedRevision?: number;
+}
+
+export function newCommandContext(options: {
+  idempotencyKey?: string;
+  actor: string;
+  source: string;
+  expectedRevision?: number;
+  request?: { method: string; path: string; body: unknown };
+}): CommandContext {
+  const commandId = options.idempotencyKey ? uuidv5(`idempotency-key:${options.idempotencyKey}`, SAMVERKAN_NAMESPACE) : randomUUID();
+  return {
+    commandId,
+    correlationId: commandId,
+    causationId: commandId,
+    actor: options.actor,
+    source: options.source,
+    ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+    ...(options.idempotencyKey && options.request ? { requestHash: requestHash(options.request) } : {}),
+    ...(options.expectedRevision !== undefined ? { expectedRevision: options.expectedRevision } : {}),
+  };
+}
+
+export function requestHash(request: { method: string; path: string; body: unknown }): string {
+  return createHash('sha256').update(`${request.method.toUpperCase()} ${request.path}\n${canonicalJson(request.body ?? null)}`).digest('hex');
+}
+
+/**
+ * A stable id derived from the command (an event id, a generated arrangement id, a
+ * transfer id): a command retried with the same Idempotency-Key derives the same ids,
+ * so it cannot append twice.
+ */
+export function derivedId(context: Pick<CommandContext, 'commandId'>, purpose: string): string {
+  return uuidv5(`${context.commandId}/${purpose}`, SAMVERKAN_NAMESPACE);
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType, fold, upcast } from '@samverkan/domain';
+import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
+import { v5 as uuidv5 } from 'uuid';
+import { Clock } from './clock';
+import { CommandContext, SAMVERKAN_NAMESPACE } from './command-context';
+import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-errors';
+import { CommandResult } from './command-result';
+import { IdempotencyIndex } from './idempotency-index';
+import { KeyedMutex } from './keyed-mutex';
+
+export interface CommandSpec<C, E extends DomainEvent, S> {
+  decider: Decider<C, E, S>;
+  stream: string;
+  /** The id the answer names (the arrangement id, the municipality code). */
+  id: string;
+  /** Builds the command from the current state; called again on every retry, so it may load other streams. */
+  command: (state: S) => C | Promise<C>;
+  context: CommandContext;
+  /** Other streams this decision reads (a transfer's basis), serialised with it in this process. */
+  locks?: string[];
+}
+
+/** How many times a command is re-decided when another command wins the race to its stream. */
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one command path: read → fold → decide → append with the expected revision.
+ * Handlers stay a few lines: they name the decider, the stream and the command.
+ *
+ * - Idempotency: a command whose id is already in the stream returns its first answer; an
+ *   Idempotency-Key seen before returns its first answer (another body: 422).
+ * - Concurrency: with If-Match a mismatch is 412; without, a conflict re-reads and re-decides.
+ * - A refusal throws before anything is appended.
+ */
+@Injectable()
+export class CommandPath {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
+    readonly idempotency: IdempotencyIndex,
+  ) {}
+
+  async run<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
+    const { context } = spec;
+    const key = context.idempotencyKey;
+    if (key === undefined) return this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
+    // The key's lock is taken alone first, so a duplicate waits for the original's answer.
+    return this.mutex.run([`idempotency:${key}`], async () => {
+      const earlier = this.idempotency.lookup(key, context.requestHash);
+      if (earlier) return earlier;
+      const result = await this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
+      this.idempotency.remember(key, context.commandId, context.requestHash, result);
+      return result;
+    });
+  }
+
+  /** Lets a caller that also moved other streams (successor transfers) widen the remembered answer. */
+  rememberFinal(context: CommandContext, result: CommandResult): void {
+    if (context.idempotencyKey) this.idempotency.remember(context.idempotencyKey, context.commandId, context.requestHash, result);
+  }
+
+  private async decideAndAppend<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
+    const { context, decider, stream } = spec;
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(stream);
+      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : -1;
+
+      const already = recorded.filter((e) => e.metadata.commandId === context.commandId);
+      if (already.length > 0) return this.answerFrom(spec.id, stream, already, context);
+
+      if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
+        throw new ConcurrencyConflictError(stream, context.expectedRevision, revision, true);
+      }
+
+      const state = fold(decider, recorded.map((e) => readAsCurrent(e) as unknown as E));
+      const command = await spec.command(state);
+      const decided = decider.decide(command, state);
+      if (decided.length === 0) {
+        const position = recorded.length > 0 ? recorded[recorded.length - 1].position : await this.store.headPosition();
+        return { id: spec.id, stream, revision, position, events: [] };
+      }
+
+      const recordedAt = this.clock.now().toISOString();
+      const events: EventToAppend[] = decided.map((event, index) => ({
+        id: uuidv5(`${context.commandId}/${stream}/${index}`, SAMVERKAN_NAMESPACE),
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+        metadata: {
+          commandId: context.commandId,
+          correlationId: context.correlationId,
+          causationId: context.causationId,
+          actor: context.actor,
+          source: context.source,
+          recordedAt,
+          schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SamverkanEventType],
+          ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+          ...(context.requestHash ? { requestHash: context.requestHash } : {}),
+        },
+      }));
+
+      try {
+        const appended = await this.store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision });
+        return { id: spec.id, stream, revision: appended.nextRevision, position: appended.position, events: events.map((e) => ({ type: e.type, id: e.id })) };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (context.expectedRevision !== undefined) throw new ConcurrencyConflictError(stream, context.expectedRevision, error.actual, true);
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(stream, undefined, error.actual, false);
+      }
+    }
+  }
+
+  private answerFrom(id: string, stream: string, events: RecordedEvent[], context: CommandContext): CommandResult {
+    const first = events[0].metadata;
+    if (context.requestHash !== undefined && first.requestHash !== undefined && first.requestHash !== context.requestHash) throw new IdempotencyKeyReusedError();
+    const last = events[events.length - 1];
+    return { id, stream, revision: last.revision, position: last.position, events: events.map((e) => ({ type: e.type, id: e.id })) };
+  }
+}
+
+/** A stored event in today's shape (old schema versions are upcast on read). */
+export function readAsCurrent(event: RecordedEvent): DomainEvent {
+  return upcast(event.type, event.metadata.schemaVersion ?? 1, event.data);
+}

@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, ValidateBy } from 'class-validator';
+import { Basis, ProviderRef, Successor } from '@samverkan/domain';
+import { COUNTY_CODE, ID_PATTERN, MUNICIPALITY_CODE, MunicipalityCodeField, NestedField, ServiceAreaField } from './validators';
+
+const BASIS_KINDS = ['in-house', 'federation', 'joint-committee', 'agreement'] as const;
+const PROVIDER_KINDS = ['municipality', 'federation', 'region'] as const;
+
+/** Validates a field against the object it sits in (cross-field rules, one clear message). */
+function Check(validate: (value: unknown, object: Record<string, unknown>) => boolean, message: string): PropertyDecorator {
+  return ValidateBy({ name: 'crossField', validator: { validate: (value, args) => validate(value, args?.object as Record<string, unknown>), defaultMessage: () => message } });
+}
+
+export class BasisDto {
+  @ApiProperty({ enum: BASIS_KINDS, example: 'agreement' })
+  @IsIn(BASIS_KINDS as unknown as string[], { message: `kind must be one of: ${BASIS_KINDS.join(', ')}` })
+  kind!: Basis['kind'];
+
+  @ApiPropertyOptional({ type: String, pattern: ID_PATTERN.source, description: 'The arrangement id; required unless kind is in-house, where it must be absent', example: 'lkp-buys-payroll-2020' })
+  @Check((id, o) => (o.kind === 'in-house' ? id === undefined : typeof id === 'string' && ID_PATTERN.test(id)), 'id must be an arrangement id, and in-house takes none')
+  id?: string;
+}
+
+export function toBasis(dto: BasisDto): Basis {
+  return dto.kind === 'in-house' ? { kind: 'in-house' } : { kind: dto.kind, id: dto.id as string };
+}
+
+export class ProviderDto {
+  @ApiProperty({ enum: PROVIDER_KINDS, example: 'municipality' })
+  @IsIn(PROVIDER_KINDS as unknown as string[], { message: `kind must be one of: ${PROVIDER_KINDS.join(', ')}` })
+  kind!: ProviderRef['kind'];
+
+  @ApiPropertyOptional({ type: String, description: 'A municipality code (4 digits) or a region code (2 digits, the county); absent for a federation', example: '0581' })
+  @Check(
+    (code, o) => (o.kind === 'municipality' ? typeof code === 'string' && MUNICIPALITY_CODE.test(code) : o.kind === 'region' ? typeof code === 'string' && COUNTY_CODE.test(code) : code === undefined),
+    'code must be a 4-digit municipality code (municipality), a 2-digit county code (region), and absent for a federation',
+  )
+  code?: string;
+
+  @ApiPropertyOptional({ type: String, pattern: ID_PATTERN.source, description: 'The federation id; only for a federation', example: 'fjarde-storstadsregionen' })
+  @Check((id, o) => (o.kind === 'federation' ? typeof id === 'string' && ID_PATTERN.test(id) : id === undefined), 'id must be a federation id, and only a federation provider has one')
+  id?: string;
+}
+
+export function toProvider(dto: ProviderDto): ProviderRef {
+  return dto.kind === 'federation' ? { kind: 'federation', id: dto.id as string } : { kind: dto.kind, code: dto.code as string };
+}
+
+export class SuccessorDto {
+  @MunicipalityCodeField('The municipality whose provision is succeeded')
+  municipality!: string;
+
+  @ServiceAreaField()
+  serviceArea!: string;
+
+  @NestedField(() => BasisDto, 'The basis of the successor transfer')
+  basis!: BasisDto;
+}
+
+export function toSuccessors(dtos: SuccessorDto[] | undefined): Successor[] {
+  return (dtos ?? []).map((s) => ({ municipality: s.municipality, serviceArea: s.serviceArea, basis: toBasis(s.basis) }));
+}
+
+export class CommandResultDto {
+  @ApiProperty({ example: 'lkp-buys-payroll-2020' }) id!: string;
+  @ApiProperty({ example: 'agreement-lkp-buys-payroll-2020' }) stream!: string;
+  @ApiProperty({ example: 3 }) revision!: number;
+  @ApiProperty({ example: 1234 }) position!: number;
+  @ApiProperty({ example: [{ type: 'AgreementSigned', id: '6f1c…' }] }) events!: { type: string; id: string }[];
+}
+

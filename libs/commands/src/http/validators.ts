@@ -1,0 +1,137 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+  ValidationOptions,
+  buildMessage,
+} from 'class-validator';
+import { isCalendarDate } from '@samverkan/domain';
+
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export const MUNICIPALITY_CODE = /^\d{4}$/;
+export const COUNTY_CODE = /^\d{2}$/;
+/** Upper bound for list fields, so no request can make the service build huge states. */
+export const MAX_LIST = 300;
+export const MAX_TEXT = 2000;
+
+function IsCalendarDateValue(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    { name: 'isCalendarDate', validator: { validate: (value) => isCalendarDate(value), defaultMessage: buildMessage((each) => `${each}$property must be a real calendar date as YYYY-MM-DD`, options) } },
+    options,
+  );
+}
+
+/** A required calendar date (`2019-02-30` is refused). */
+export function CalendarDateField(description: string, example = '2020-01-01'): PropertyDecorator {
+  return applyDecorators(ApiProperty({ type: String, format: 'date', description, example }), IsCalendarDateValue());
+}
+
+export function OptionalCalendarDateField(description: string, example = '2022-12-31'): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ type: String, format: 'date', description, example }), IsOptional(), IsCalendarDateValue());
+}
+
+export function MunicipalityCodeField(description = 'SCB municipality code', example = '0580'): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: String, pattern: MUNICIPALITY_CODE.source, description, example }),
+    IsString(),
+    Matches(MUNICIPALITY_CODE, { message: '$property must be a 4-digit SCB municipality code' }),
+  );
+}
+
+export function MunicipalityCodesField(description: string, example: string[], min = 1): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: [String], description, example }),
+    IsArray(),
+    ArrayMinSize(min),
+    ArrayMaxSize(MAX_LIST),
+    IsString({ each: true }),
+    Matches(MUNICIPALITY_CODE, { each: true, message: 'each value in $property must be a 4-digit SCB municipality code' }),
+  );
+}
+
+export function OptionalMunicipalityCodesField(description: string, example: string[]): PropertyDecorator {
+  return applyDecorators(IsOptional(), MunicipalityCodesField(description, example, 0), ApiPropertyOptional({ type: [String], description, example }));
+}
+
+export function ServiceAreasField(description = 'Service-area slugs', example = ['payroll'], min = 1): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: [String], description, example }),
+    IsArray(),
+    ArrayMinSize(min),
+    ArrayMaxSize(MAX_LIST),
+    IsString({ each: true }),
+    Matches(ID_PATTERN, { each: true, message: 'each value in $property must be a service-area slug' }),
+  );
+}
+
+export function ServiceAreaField(example = 'payroll'): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: String, pattern: ID_PATTERN.source, description: 'Service-area slug', example }),
+    IsString(),
+    Matches(ID_PATTERN, { message: '$property must be a service-area slug' }),
+  );
+}
+
+export function IdField(description: string, example: string): PropertyDecorator {
+  return applyDecorators(ApiProperty({ type: String, pattern: ID_PATTERN.source, description, example }), IsString(), Matches(ID_PATTERN, { message: `$property must match ${ID_PATTERN.source}` }));
+}
+
+export function OptionalIdField(description: string, example: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: String, pattern: ID_PATTERN.source, description, example }),
+    IsOptional(),
+    IsString(),
+    Matches(ID_PATTERN, { message: `$property must match ${ID_PATTERN.source}` }),
+  );
+}
+
+export function TextField(description: string, example: string, max = 300): PropertyDecorator {
+  return applyDecorators(ApiProperty({ type: String, description, example, maxLength: max }), IsString(), MinLength(1), MaxLength(max));
+}
+
+export function OptionalTextField(description: string, example: string, max = MAX_TEXT): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ type: String, description, example, maxLength: max }), IsOptional(), IsString(), MaxLength(max));
+}
+
+export function OptionalTextsField(description: string, example: string[]): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [String], description, example }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_LIST),
+    IsString({ each: true }),
+    MinLength(1, { each: true }),
+    MaxLength(300, { each: true }),
+  );
+}
+
+export function EnumField<T extends string>(values: readonly T[], description: string, example: T): PropertyDecorator {
+  return applyDecorators(ApiProperty({ enum: values, description, example }), IsIn(values as unknown as unknown[], { message: `$property must be one of: ${values.join(', ')}` }));
+}
+
+export function BooleanField(description: string, example: boolean): PropertyDecorator {
+  return applyDecorators(ApiProperty({ type: Boolean, description, example }), IsBoolean());
+}
+
+export function NestedField(type: () => new () => object, description: string, options: { optional?: boolean; array?: boolean } = {}): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [
+    options.optional ? ApiPropertyOptional({ type: type(), isArray: options.array, description }) : ApiProperty({ type: type(), isArray: options.array, description }),
+    ValidateNested({ each: options.array }),
+    Type(type),
+  ];
+  if (options.optional) decorators.push(IsOptional());
+  if (options.array) decorators.push(IsArray(), ArrayMaxSize(MAX_LIST));
+  return applyDecorators(...decorators);
+}

@@ -1,0 +1,18 @@
+export { CommandsModule } from './commands.module';
+export { Catalog } from './catalog';
+export { Clock, SystemClock } from './command-path/clock';
+export { CommandPath } from './command-path/command-path';
+export type { CommandSpec } from './command-path/command-path';
+export { readAsCurrent } from './command-path/command-path';
+export type { CommandResult } from './command-path/command-result';
+export type { CommandContext } from './command-path/command-context';
+export { newCommandContext, derivedId, SAMVERKAN_NAMESPACE } from './command-path/command-context';
+export { canonicalJson } from './command-path/canonical-json';
+export { IdempotencyIndex } from './command-path/idempotency-index';
+export { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-path/command-errors';
+export { RequestValidationError } from './http/request-validation.error';
+export { ArrangementLoader } from './arrangements/arrangement-loader';
+export type { AsOf, Loaded } from './arrangements/arrangement-loader';
+export { ReferenceSeeder } from './reference-seeding/reference-seeder';
+export { SuccessorTransfers } from './successor-transfers/successor-transfers';
+export { ID_PATTERN, MUNICIPALITY_CODE, COUNTY_CODE } from './http/validators';
