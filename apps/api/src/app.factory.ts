@@ -1,0 +1,44 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Clock } from '@samverkan/commands';
+import { EventStore } from '@samverkan/event-store';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ServiceConfig } from './config';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { requestValidationPipe } from './validation';
+
+/** The largest request body accepted (413 beyond it). */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface CreateAppOptions {
+  /** A store to use instead of the configured one (tests). */
+  store?: EventStore;
+  clock?: Clock;
+  /** Buffer logs until the pino logger is ready (default true). */
+  bufferLogs?: boolean;
+}
+
+/** Builds the whole service (used by main.ts and by the tests, so both run the same app). */
+export async function createApp(config: ServiceConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: options.bufferLogs ?? true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(requestValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Samverkan')
+      .setDescription('An event-sourced register of inter-municipal cooperation: who provides which service to whom, on any date, on what basis, and what was known when.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  return app;
+}

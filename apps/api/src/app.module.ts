@@ -1,0 +1,100 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { Catalog, Clock, CommandsModule, IdempotencyIndex, ReferenceSeeder, SystemClock } from '@samverkan/commands';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { ProjectionRunner, ProjectionsModule } from '@samverkan/projections';
+import { QueriesModule } from '@samverkan/queries';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { ServiceConfig } from './config';
+import { eventStoreProvider } from './event-store.provider';
+import { HealthController } from './health.controller';
+import { SERVICE_CONFIG } from './tokens';
+
+/** The catalog of known municipalities and service areas is the read model's. */
+@Injectable()
+export class ReadModelCatalog extends Catalog {
+  constructor(private readonly runner: ProjectionRunner) {
+    super();
+  }
+  hasMunicipality(code: string): boolean {
+    return this.runner.model.hasMunicipality(code);
+  }
+  hasServiceArea(slug: string): boolean {
+    return this.runner.model.hasServiceArea(slug);
+  }
+}
+
+/**
+ * Start-up order: rebuild the read models (and the idempotency index) from the log, register
+ * the reference data if this is the first start, wait until the read models have it, and
+ * only then accept requests.
+ */
+@Injectable()
+export class Startup implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Startup');
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly idempotency: IdempotencyIndex,
+    private readonly seeder: ReferenceSeeder,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = Date.now();
+    this.runner.addObserver((event) => this.idempotency.observe(event));
+    await this.runner.start();
+    const { appended } = await this.seeder.seed();
+    const head = await this.store.headPosition();
+    await this.runner.waitFor(head, 60_000);
+    this.logger.log(`Read models at position ${this.runner.position} (${this.runner.model.eventCount} events, ${appended} registered now) in ${Date.now() - started} ms`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServiceConfig, options: { store?: EventStore; clock?: Clock } = {}): DynamicModule {
+    const storeProvider = eventStoreProvider(config, options.store);
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Never log credentials or bodies: headers are reduced to what helps tracing.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+                source: req.headers['x-source-system'],
+              }),
+            },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ logger: false }),
+        ProjectionsModule,
+        CommandsModule,
+        QueriesModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        storeProvider,
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        { provide: Catalog, useClass: ReadModelCatalog },
+        Startup,
+      ],
+      exports: [storeProvider, Clock, Catalog, SERVICE_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { Logger, Provider } from '@nestjs/common';
+import { EVENT_STORE, EventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store';
+import { ServiceConfig } from './config';
+
+/** The embedded store by default; EventStoreDB when EVENTSTORE_CONNECTION_STRING is set. */
+export function eventStoreProvider(config: ServiceConfig, override?: EventStore): Provider {
+  return {
+    provide: EVENT_STORE,
+    useFactory: async (): Promise<EventStore> => {
+      if (override) return override;
+      const logger = new Logger('EventStore');
+      if (config.eventStoreConnectionString) {
+        logger.log('Using EventStoreDB');
+        return EventStoreDbEventStore.connect(config.eventStoreConnectionString);
+      }
+      logger.log(`Using the embedded store in ${config.dataDir}`);
+      return SqliteEventStore.open({ dataDir: config.dataDir });
+    },
+  };
+}

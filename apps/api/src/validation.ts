@@ -1,0 +1,29 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { RequestValidationError } from '@samverkan/commands';
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? (/^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`) : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: message.replace(/^property (\S+) should not exist$/, '$1 is not a known field') }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/**
+ * Refuses unknown fields, wrong types and bad values, with one entry per field. The body
+ * must be a JSON object (arrays and scalars are refused too).
+ */
+export function requestValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const flat = flatten(errors);
+      return new RequestValidationError(flat.length > 0 ? flat : [{ field: 'body', message: 'must be a JSON object' }]);
+    },
+  });
+}

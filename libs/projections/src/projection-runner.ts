@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
+import { BehaviorSubject, Observable, Subject, Subscription, defer, filter, firstValueFrom, map, race, retry, take, timer } from 'rxjs';
+import { RegisterReadModel } from './register-read-model';
+
+export type EventObserver = (event: RecordedEvent) => void;
+
+/** The stream categories the register writes; nothing else is projected. */
+export const REGISTER_STREAM_PREFIXES = ['municipality-', 'servicearea-', 'federation-', 'agreement-', 'study-'];
+
+/**
+ * Feeds the read models from the store's subscription, in log order, and keeps their
+ * checkpoint (the position of the last event applied). On start it rebuilds from the log;
+ * if the store goes away it resubscribes from the checkpoint, so nothing is applied twice
+ * or skipped. Projections never throw: a failing observer is logged and counted.
+ */
+@Injectable()
+export class ProjectionRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger(ProjectionRunner.name);
+  readonly model = new RegisterReadModel();
+  private readonly progress = new BehaviorSubject<number>(0);
+  private readonly appliedEvents = new Subject<RecordedEvent>();
+  private readonly observers: EventObserver[] = [];
+  private subscription?: Subscription;
+  private lastAppliedAtMs = Date.now();
+  private failures = 0;
+  private connected = false;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** Every event once it is applied (for live subscriptions). */
+  get applied$(): Observable<RecordedEvent> {
+    return this.appliedEvents.asObservable();
+  }
+
+  get position(): number {
+    return this.progress.value;
+  }
+
+  get observerFailures(): number {
+    return this.failures;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Called for every event before it is announced (e.g. the idempotency index). */
+  addObserver(observer: EventObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Subscribes from the checkpoint; resolves once caught up with the log. */
+  start(): Promise<void> {
+    const caughtUp = new Subject<void>();
+    this.subscription = defer(() => this.store.subscribeToAll({ after: this.position || undefined, filter: { streamPrefixes: REGISTER_STREAM_PREFIXES } }))
+      .pipe(
+        retry({
+          delay: (error: unknown, attempt) => {
+            this.connected = false;
+            this.logger.warn(`Projection subscription lost (${String(error)}); resuming from ${this.position}`);
+            return timer(Math.min(250 * 2 ** attempt, 5000));
+          },
+        }),
+      )
+      .subscribe((message) => {
+        this.connected = true;
+        if (message.kind === 'event') this.applyOne(message.event);
+        else if (message.kind === 'caught-up') caughtUp.next();
+      });
+    return firstValueFrom(caughtUp);
+  }
+
+  private applyOne(event: RecordedEvent): void {
+    if (event.position <= this.position) return;
+    try {
+      this.model.apply(event);
+    } catch (error) {
+      this.failures++;
+      this.logger.error(`Read model failed on ${event.type} at ${event.position}: ${String(error)}`);
+    }
+    for (const observer of this.observers) {
+      try {
+        observer(event);
+      } catch (error) {
+        this.failures++;
+        this.logger.error(`Observer failed on ${event.type} at ${event.position}: ${String(error)}`);
+      }
+    }
+    this.lastAppliedAtMs = Date.now();
+    this.progress.next(event.position);
+    this.appliedEvents.next(event);
+  }
+
+  /** Read-your-writes: resolves true once the read models reached `position`, false after `timeoutMs`. */
+  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return true;
+    return firstValueFrom(
+      race(
+        this.progress.pipe(
+          filter((p) => p >= position),
+          take(1),
+          map(() => true),
+        ),
+        timer(timeoutMs).pipe(map(() => false)),
+      ),
+    );
+  }
+
+  /** How far behind the log the read models are. */
+  async lag(): Promise<{ position: number; head: number; lagMs: number }> {
+    const head = await this.store.headPosition();
+    return { position: this.position, head, lagMs: head > this.position ? Date.now() - this.lastAppliedAtMs : 0 };
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+    this.appliedEvents.complete();
+  }
+}

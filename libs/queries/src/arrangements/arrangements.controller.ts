@@ -1,0 +1,141 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ArrangementLoader, AsOf, ID_PATTERN } from '@samverkan/commands';
+import { DomainError, missingCouncilDecisions, missingSignatures } from '@samverkan/domain';
+import { ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
+import { ConsistencyQuery, KnownAtQuery, QueryScope } from '../http/as-of';
+import { ArrangementIdParam } from '../http/params';
+import { ArrangementSummaryDto, TimelineEntryDto } from '../http/views.dto';
+
+const KINDS = ['federation', 'joint-committee', 'agreement', 'study'];
+const STATUSES = ['active', 'dissolved', 'proposed', 'concluded', 'rejected', 'terminated', 'expired', 'running'];
+
+export class ArrangementsQueryDto extends ConsistencyQuery {
+  @ApiPropertyOptional({ enum: KINDS }) @IsOptional() @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` }) kind?: string;
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES, { message: `status must be one of: ${STATUSES.join(', ')}` }) status?: string;
+  @ApiPropertyOptional({ example: '0580' }) @IsOptional() @Matches(/^\d{4}$/, { message: 'party must be a 4-digit municipality code' }) party?: string;
+  @ApiPropertyOptional({ example: 'payroll' }) @IsOptional() @Matches(ID_PATTERN, { message: 'serviceArea must be a service-area slug' }) serviceArea?: string;
+}
+
+/** A past state: `atRevision` (stream revision) or `knownAt` (recording time). */
+export class StateQueryDto extends KnownAtQuery {
+  @ApiPropertyOptional({ description: 'The state after this stream revision', example: '2' })
+  @IsOptional()
+  @Matches(/^\d{1,9}$/, { message: 'atRevision must be a stream revision (a whole number)' })
+  atRevision?: string;
+}
+
+export class ListArrangementsQuery {
+  constructor(readonly filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, readonly today: string) {}
+}
+export class GetArrangementStateQuery {
+  constructor(readonly kind: 'federation' | 'agreement' | 'study', readonly id: string, readonly asOf: AsOf, readonly today: string) {}
+}
+export class ArrangementTimelineQuery {
+  constructor(readonly id: string) {}
+}
+
+@QueryHandler(ListArrangementsQuery)
+export class ListArrangementsHandler implements IQueryHandler<ListArrangementsQuery> {
+  constructor(private readonly runner: ProjectionRunner) {}
+  async execute(q: ListArrangementsQuery): Promise<ArrangementSummary[]> {
+    return this.runner.model.listArrangements(q.filter, q.today);
+  }
+}
+
+/** Full state, folded straight from the arrangement's stream, so it is exact at any revision or recording time. */
+@QueryHandler(GetArrangementStateQuery)
+export class GetArrangementStateHandler implements IQueryHandler<GetArrangementStateQuery> {
+  constructor(private readonly loader: ArrangementLoader) {}
+  async execute(q: GetArrangementStateQuery): Promise<Record<string, unknown> & { revision: number }> {
+    const notFound = (): never => {
+      throw new DomainError('not-found', `There is no ${q.kind} '${q.id}'${q.asOf.atRevision !== undefined || q.asOf.knownAt ? ' at that point' : ''}.`);
+    };
+    if (q.kind === 'federation') {
+      const { state, revision } = await this.loader.federation(q.id, q.asOf);
+      if (state.status === 'none') notFound();
+      return { kind: state.form, ...state, revision };
+    }
+    if (q.kind === 'agreement') {
+      const { state, revision } = await this.loader.agreement(q.id, q.asOf);
+      if (state.status === 'none') notFound();
+      return { ...state, status: agreementStatus(state, q.today), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
+    }
+    const { state, revision } = await this.loader.study(q.id, q.asOf);
+    if (state.status === 'none') notFound();
+    return { ...state, revision };
+  }
+}
+
+@QueryHandler(ArrangementTimelineQuery)
+export class ArrangementTimelineHandler implements IQueryHandler<ArrangementTimelineQuery> {
+  constructor(private readonly runner: ProjectionRunner) {}
+  async execute(q: ArrangementTimelineQuery): Promise<TimelineEntry[]> {
+    if (!this.runner.model.hasArrangement(q.id)) throw new DomainError('not-found', `There is no arrangement '${q.id}'.`);
+    return this.runner.model.arrangementTimeline(q.id);
+  }
+}
+
+interface EtagReply {
+  header(k: string, v: string): unknown;
+}
+
+@ApiTags('arrangements')
+@Controller('v1')
+export class ArrangementsController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly scope: QueryScope,
+  ) {}
+
+  @Get('arrangements')
+  @ApiOperation({ summary: 'The arrangement register: federations, joint committees, agreements and studies, filtered by kind, status, party and service area' })
+  @ApiOkResponse({ type: [ArrangementSummaryDto] })
+  async list(@Query() query: ArrangementsQueryDto) {
+    await this.scope.consistent(query);
+    const { kind, status, party, serviceArea } = query;
+    return this.queries.execute(new ListArrangementsQuery({ kind, status, party, serviceArea }, this.scope.today()));
+  }
+
+  @Get('arrangements/:id/timeline')
+  @ApiOperation({ summary: "An arrangement's lifecycle: every event in log order" })
+  @ApiParam({ name: 'id', example: 'lkp-buys-payroll-2020' })
+  @ApiOkResponse({ type: [TimelineEntryDto] })
+  async timeline(@ArrangementIdParam() id: string, @Query() query: ConsistencyQuery) {
+    await this.scope.consistent(query);
+    return this.queries.execute(new ArrangementTimelineQuery(id));
+  }
+
+  @Get('federations/:id')
+  @ApiOperation({ summary: 'A federation or joint committee: full state with status and revision (ETag); atRevision or knownAt for a past state' })
+  @ApiParam({ name: 'id', example: 'fjarde-storstadsregionen' })
+  federation(@ArrangementIdParam() id: string, @Query() query: StateQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
+    return this.state('federation', id, query, reply);
+  }
+
+  @Get('agreements/:id')
+  @ApiOperation({ summary: 'An agreement: full state with status and revision (ETag); atRevision or knownAt for a past state' })
+  @ApiParam({ name: 'id', example: 'lkp-buys-payroll-2020' })
+  agreement(@ArrangementIdParam() id: string, @Query() query: StateQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
+    return this.state('agreement', id, query, reply);
+  }
+
+  @Get('studies/:id')
+  @ApiOperation({ summary: 'A study: full state with status and revision (ETag); atRevision or knownAt for a past state' })
+  @ApiParam({ name: 'id', example: 'pitea-alvsbyn-2013' })
+  study(@ArrangementIdParam() id: string, @Query() query: StateQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
+    return this.state('study', id, query, reply);
+  }
+
+  private async state(kind: 'federation' | 'agreement' | 'study', id: string, query: StateQueryDto, reply: EtagReply) {
+    await this.scope.consistent(query);
+    const asOf: AsOf = { ...(query.atRevision !== undefined ? { atRevision: Number(query.atRevision) } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) };
+    const state = await this.queries.execute<GetArrangementStateQuery, { revision: number }>(new GetArrangementStateQuery(kind, id, asOf, this.scope.today()));
+    reply.header('ETag', `"${state.revision}"`);
+    return state;
+  }
+}
+
+export const ARRANGEMENT_QUERY_HANDLERS = [ListArrangementsHandler, GetArrangementStateHandler, ArrangementTimelineHandler];

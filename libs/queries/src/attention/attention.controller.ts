@@ -1,0 +1,37 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AttentionItem, ProjectionRunner } from '@samverkan/projections';
+import { OnQuery, QueryScope } from '../http/as-of';
+import { AttentionItemDto } from '../http/views.dto';
+
+export class GetAttentionQuery {
+  constructor(readonly on: string, readonly knownAtMs?: number) {}
+}
+
+@QueryHandler(GetAttentionQuery)
+export class GetAttentionHandler implements IQueryHandler<GetAttentionQuery> {
+  constructor(private readonly runner: ProjectionRunner) {}
+  async execute(q: GetAttentionQuery): Promise<AttentionItem[]> {
+    return this.runner.model.attention(q.on, q.knownAtMs);
+  }
+}
+
+@ApiTags('attention')
+@Controller('v1/attention')
+export class AttentionController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly scope: QueryScope,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The attention list on a date: awaiting signatures or council decisions, agreements ending within 180 days, lapsed provisions, reviews overdue, studies and milestones overdue',
+  })
+  @ApiOkResponse({ type: [AttentionItemDto] })
+  async list(@Query() query: OnQuery) {
+    await this.scope.consistent(query);
+    return this.queries.execute(new GetAttentionQuery(this.scope.on(query), this.scope.knownAtMs(query)));
+  }
+}

@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** OpenAPI shapes of the answers (the contract's Queries section). */
+
+export class ProviderViewDto {
+  @ApiProperty({ enum: ['municipality', 'federation', 'region'], example: 'municipality' }) kind!: string;
+  @ApiPropertyOptional({ example: '0581', description: 'For a municipality or region' }) code?: string;
+  @ApiPropertyOptional({ example: 'fjarde-storstadsregionen', description: 'For a federation' }) id?: string;
+  @ApiProperty({ example: 'Norrköping' }) name!: string;
+}
+
+export class BasisViewDto {
+  @ApiProperty({ enum: ['in-house', 'federation', 'joint-committee', 'agreement'], example: 'agreement' }) kind!: string;
+  @ApiPropertyOptional({ example: 'lkp-buys-payroll-2020' }) id?: string;
+}
+
+export class ProvisionDto {
+  @ApiProperty({ example: 'payroll' }) serviceArea!: string;
+  @ApiProperty({ type: ProviderViewDto }) provider!: ProviderViewDto;
+  @ApiProperty({ type: BasisViewDto }) basis!: BasisViewDto;
+  @ApiProperty({ type: String, nullable: true, example: '2020-01-01', description: 'First day; null when nothing was ever recorded (in-house by default)' }) since!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2022-12-31', description: 'Last day if the basis or a later transfer ends it; null when open-ended' }) until!: string | null;
+  @ApiProperty({ example: false, description: 'In-house because the basis stopped being in force with no successor' }) lapsed!: boolean;
+}
+
+export class ProvisionsDto {
+  @ApiProperty({ example: '0580' }) municipality!: string;
+  @ApiProperty({ example: '2020-06-01' }) on!: string;
+  @ApiProperty({ type: [ProvisionDto] }) provisions!: ProvisionDto[];
+}
+
+export class HistoryEntryDto {
+  @ApiProperty({ type: ProviderViewDto }) provider!: ProviderViewDto;
+  @ApiProperty({ type: BasisViewDto }) basis!: BasisViewDto;
+  @ApiProperty({ type: String, nullable: true, example: '2020-01-01' }) from!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2022-12-31', description: 'Last day (inclusive); null when open-ended' }) to!: string | null;
+  @ApiProperty({ example: false }) lapsed!: boolean;
+  @ApiProperty({ type: String, nullable: true, example: '2019-12-16' }) decidedOn!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2019-12-17T09:30:00.000Z' }) recordedAt!: string | null;
+  @ApiPropertyOptional({ example: 'expired', description: 'For a lapse: why the basis ended' }) reason?: string;
+  @ApiPropertyOptional({ description: 'The transfer this interval rests on' }) transferId?: string;
+}
+
+export class MunicipalityDto {
+  @ApiProperty({ example: '0580' }) code!: string;
+  @ApiProperty({ example: 'Linköping' }) name!: string;
+  @ApiProperty({ example: '05' }) countyCode!: string;
+  @ApiProperty({ example: 'Östergötlands län' }) countyName!: string;
+}
+
+export class ServiceAreaDto {
+  @ApiProperty({ example: 'payroll' }) slug!: string;
+  @ApiProperty({ example: 'Löneadministration' }) nameSv!: string;
+  @ApiProperty({ example: 'Payroll administration' }) nameEn!: string;
+  @ApiPropertyOptional({ example: '270', description: 'Informational SCB activity code' }) scbActivityCode?: string;
+}
+
+export class RecipientDto {
+  @ApiProperty({ type: MunicipalityDto }) municipality!: MunicipalityDto;
+  @ApiProperty({ example: 'payroll' }) serviceArea!: string;
+  @ApiProperty({ type: BasisViewDto }) basis!: BasisViewDto;
+}
+
+export class MatrixRowDto {
+  @ApiProperty({ type: MunicipalityDto }) municipality!: MunicipalityDto;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ProvisionDto' }, description: 'One provision per service-area slug' }) cells!: Record<string, ProvisionDto>;
+}
+
+export class MatrixDto {
+  @ApiProperty({ example: '2020-06-01' }) on!: string;
+  @ApiProperty({ type: [String], example: ['payroll', 'procurement'] }) serviceAreas!: string[];
+  @ApiProperty({ type: [MatrixRowDto] }) rows!: MatrixRowDto[];
+}
+
+export class ArrangementSummaryDto {
+  @ApiProperty({ enum: ['federation', 'joint-committee', 'agreement', 'study'] }) kind!: string;
+  @ApiProperty({ example: 'lkp-buys-payroll-2020' }) id!: string;
+  @ApiProperty({ example: 'Linköping buys payroll and HR administration from Norrköping' }) title!: string;
+  @ApiProperty({ type: [String], example: ['0580', '0581'] }) parties!: string[];
+  @ApiProperty({ example: 'concluded' }) status!: string;
+  @ApiProperty({ type: [String], example: ['payroll'] }) serviceAreas!: string[];
+}
+
+export class TimelineEntryDto {
+  @ApiProperty({ example: 1234 }) position!: number;
+  @ApiProperty({ example: '2019-12-17T09:30:00.000Z' }) recordedAt!: string;
+  @ApiProperty({ example: 'ServiceTransferred' }) type!: string;
+  @ApiProperty({ example: 'municipality-0580' }) stream!: string;
+  @ApiPropertyOptional({ example: '2020-01-01' }) effectiveFrom?: string;
+  @ApiProperty({ example: '0580 gets payroll on agreement lkp-buys-payroll-2020 from 2020-01-01' }) summary!: string;
+}
+
+export class AttentionItemDto {
+  @ApiProperty({ enum: ['awaiting-signature', 'awaiting-council-decision', 'agreement-ending', 'provision-lapsed', 'review-overdue', 'study-overdue', 'milestone-overdue'] }) kind!: string;
+  @ApiProperty({ example: '0580/payroll' }) subject!: string;
+  @ApiProperty({ example: "Linköping's payroll lapsed to in-house on 2023-01-01" }) detail!: string;
+  @ApiPropertyOptional({ example: '2023-01-01' }) due?: string;
+}
+
+export class MembershipDto {
+  @ApiProperty({ example: 'fjarde-storstadsregionen' }) id!: string;
+  @ApiProperty({ example: 'Kommunalförbundet 4:e storstadsregionen' }) name!: string;
+  @ApiProperty({ enum: ['federation', 'joint-committee'] }) form!: string;
+  @ApiProperty({ example: '2008-01-01' }) from!: string;
+  @ApiProperty({ type: String, nullable: true, example: '2019-12-31' }) until!: string | null;
+  @ApiProperty({ example: 'dissolved' }) status!: string;
+}
+
+export class MunicipalityDetailDto extends MunicipalityDto {
+  @ApiProperty({ type: [MembershipDto] }) memberships!: MembershipDto[];
+  @ApiProperty({ type: [ArrangementSummaryDto] }) arrangements!: ArrangementSummaryDto[];
+}

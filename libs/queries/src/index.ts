@@ -1,0 +1,2 @@
+export { QueriesModule } from './queries.module';
+export { matrixCsv } from './matrix/matrix.controller';
