@@ -65,7 +65,7 @@ export function upcast(
   registry: UpcasterRegistry = UPCASTERS,
   versions: Readonly<Record<string, number>> = EVENT_SCHEMA_VERSIONS,
 ): SamverkanEvent {
-  if (!(type in versions)) throw new Error(`Unknown event type '${type}'`);
+  if (!Object.prototype.hasOwnProperty.call(versions, type)) throw new Error(`Unknown event type '${type}'`);
   const current = versions[type];
   if (version > current) throw new Error(`Event '${type}' has schema version ${version}, newer than this service's ${current}`);
   let upcasted = data;

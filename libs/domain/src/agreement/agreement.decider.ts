@@ -76,7 +76,7 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
 
 function assertWellFormed(command: ProposeAgreement): void {
   const parties = new Set(command.parties);
-  if (parties.size + new Set(command.otherParties).size < 2) refuse('too-few-members', 'An agreement needs at least two parties.');
+  if (signatories(command).length < 2) refuse('too-few-members', 'An agreement needs at least two parties (a providing federation or region is one).');
   if (command.validUntil !== undefined && command.validUntil < command.validFrom) refuse('dates-out-of-order', `validUntil ${command.validUntil} is before validFrom ${command.validFrom}.`);
   if (command.kind === 'service') {
     if (!command.provider) refuse('validation-failed', 'A service agreement needs a provider.');

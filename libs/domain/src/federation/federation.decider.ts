@@ -54,8 +54,12 @@ function decide(command: FederationCommand, state: FederationState): FederationE
       if (command.effectiveFrom <= membership.from) refuse('dates-out-of-order', `${command.municipality} joined on ${membership.from}; it cannot leave on or before that.`);
       if (state.form === 'joint-committee' && command.municipality === state.host)
         refuse('host-not-member', `${command.municipality} hosts the joint committee and cannot leave it; dissolve it instead.`);
-      const remaining = membersOn(state, command.effectiveFrom).filter((m) => m !== command.municipality);
-      if (remaining.length < MINIMUM_MEMBERS) refuse('too-few-members', `Without ${command.municipality}, '${state.id}' would have fewer than ${MINIMUM_MEMBERS} members; dissolve it instead.`);
+      // Rule 10 on the day and after every departure already recorded for a later day (before any dissolution).
+      const laterDepartures = state.memberships.map((m) => m.until).filter((d): d is string => d !== undefined && d > command.effectiveFrom && !(state.dissolution && d >= state.dissolution.effectiveFrom));
+      for (const day of [command.effectiveFrom, ...laterDepartures]) {
+        const remaining = membersOn(state, day).filter((m) => m !== command.municipality);
+        if (remaining.length < MINIMUM_MEMBERS) refuse('too-few-members', `Without ${command.municipality}, '${state.id}' would have fewer than ${MINIMUM_MEMBERS} members from ${day}; dissolve it instead.`);
+      }
       const event: FederationEvent = {
         type: 'MemberLeft',
         data: { id: state.id, municipality: command.municipality, decidedOn: command.decidedOn, effectiveFrom: command.effectiveFrom, successors: command.successors },
