@@ -1,0 +1,3 @@
+export * from './event-store.port';
+export { DuplicateEventIdError, SqliteEventStore } from './sqlite/sqlite-event-store';
+export type { SqliteEventStoreFileOptions, SqliteEventStoreOptions, SqliteStorageSettings } from './sqlite/sqlite-event-store';
