@@ -1,6 +1,5 @@
 import { Logger, Provider } from '@nestjs/common';
-import { EVENT_STORE, EventStore, SqliteEventStore } from '@samverkan/event-store';
-import { EventStoreDbEventStore } from '@samverkan/event-store';
+import { EVENT_STORE, EventStore, EventStoreDbEventStore, SqliteEventStore } from '@samverkan/event-store';
 import { ServiceConfig } from './config';
 
 /** The embedded store by default; EventStoreDB when EVENTSTORE_CONNECTION_STRING is set. */
@@ -12,7 +11,7 @@ export function eventStoreProvider(config: ServiceConfig, override?: EventStore)
       const logger = new Logger('EventStore');
       if (config.eventStoreConnectionString) {
         logger.log('Using EventStoreDB');
-        return EventStoreDbEventStore.connect(config.eventStoreConnectionString);
+        return new EventStoreDbEventStore(config.eventStoreConnectionString);
       }
       logger.log(`Using the embedded store in ${config.dataDir}`);
       return SqliteEventStore.open({ dataDir: config.dataDir });

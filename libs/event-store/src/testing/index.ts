@@ -1,2 +1,3 @@
 export * from './event-store.contract';
 export * from './make-event';
+export * from './esdb-double';

@@ -1,0 +1,2 @@
+export { EventStoreDbDouble, type EventStoreDbDoubleOptions } from './esdb-double';
+export type { DoubleMethod } from './streams-service';
