@@ -40,5 +40,7 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
+  // JSON in (contract: Conventions): any other body is 415, including the plain-text and form bodies Fastify and Nest parse by default.
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   return app;
 }

@@ -39,7 +39,9 @@ function statusOfDomainCode(code: DomainErrorCode): number {
 }
 
 function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
-  return { type: `${TYPE_BASE}${code}`, title: TITLES[code] ?? 'The register refused the command', status, detail, code, ...(errors ? { errors } : {}) };
+  // Every 400 lists its fields (contract: Conventions); one without a field of its own is about the body as a whole.
+  const fields = errors ?? (status === 400 ? [{ field: 'body', message: detail }] : undefined);
+  return { type: `${TYPE_BASE}${code}`, title: TITLES[code] ?? 'The register refused the command', status, detail, code, ...(fields ? { errors: fields } : {}) };
 }
 
 /** Maps any thrown error to an RFC 9457 problem. Unknown errors are 500 with no internals shown. */

@@ -96,6 +96,15 @@ export class ArrangementLoader {
   }
 }
 
+/**
+ * The lock every create of a federation, joint committee, agreement or study takes besides its
+ * own stream: the id space is shared, so two creates of different kinds with one id must not
+ * both find it free (the stores check one stream per append).
+ */
+export function idSpaceLock(id: string): string {
+  return `arrangement-id:${id}`;
+}
+
 /** The stream a basis lives on (in-house has none). */
 export function basisStream(basis: Basis): string | undefined {
   switch (basis.kind) {

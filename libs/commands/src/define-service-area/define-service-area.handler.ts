@@ -1,6 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, serviceAreaDecider, streams } from '@samverkan/domain';
-import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
 import { CommandResult } from '../command-path/command-result';
@@ -21,22 +20,19 @@ export class DefineServiceAreaCommand {
 /** Adds a service area to the vocabulary (it can only grow); a slug that exists is refused. */
 @CommandHandler(DefineServiceAreaCommand)
 export class DefineServiceAreaHandler implements ICommandHandler<DefineServiceAreaCommand, CommandResult> {
-  constructor(
-    private readonly path: CommandPath,
-    private readonly catalog: Catalog,
-  ) {}
+  constructor(private readonly path: CommandPath) {}
 
   async execute({ input, context }: DefineServiceAreaCommand): Promise<CommandResult> {
     const exists = (): never => {
       throw new DomainError('already-exists', `The service area '${input.slug}' is already defined.`);
     };
-    if (this.catalog.hasServiceArea(input.slug)) exists();
     return this.path.run({
       decider: serviceAreaDecider,
       stream: streams.serviceArea(input.slug),
       id: input.slug,
       context,
-      // The catalog may lag the log; the stream is the authority (the decider itself treats a redefinition as a no-op).
+      // The stream is the authority, not the catalog (which may lag the log), and it is only asked after the
+      // Idempotency-Key, so a retry gets its first answer. The decider itself treats a redefinition as a no-op.
       command: (state) => (state.defined ? exists() : { type: 'DefineServiceArea' as const, slug: input.slug, nameSv: input.nameSv, nameEn: input.nameEn }),
     });
   }

@@ -1,4 +1,4 @@
-import { SuccessorDto } from '../http/shared.dto';
+import { DistinctSuccessors, SuccessorDto } from '../http/shared.dto';
 import { CalendarDateField, NestedField } from '../http/validators';
 
 export class DissolveFederationDto {
@@ -12,5 +12,6 @@ export class DissolveFederationDto {
     optional: true,
     array: true,
   })
+  @DistinctSuccessors()
   successors?: SuccessorDto[];
 }

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { federationDecider, streams } from '@samverkan/domain';
-import { ArrangementLoader } from '../arrangements/arrangement-loader';
+import { ArrangementLoader, idSpaceLock } from '../arrangements/arrangement-loader';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
@@ -31,6 +31,7 @@ export class FormFederationHandler implements ICommandHandler<FormFederationComm
       stream: streams.federation(id),
       id,
       context,
+      locks: [idSpaceLock(id)],
       command: async (state) => {
         if (state.status === 'none') await this.arrangements.assertIdFree(id);
         return { type: 'FormFederation' as const, ...body, id };

@@ -1,15 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, ValidateBy } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { Basis, ProviderRef, Successor } from '@samverkan/domain';
-import { COUNTY_CODE, ID_PATTERN, MUNICIPALITY_CODE, MunicipalityCodeField, NestedField, ServiceAreaField } from './validators';
+import { COUNTY_CODE, Check, ID_PATTERN, MUNICIPALITY_CODE, MunicipalityCodeField, NestedField, ServiceAreaField } from './validators';
 
 const BASIS_KINDS = ['in-house', 'federation', 'joint-committee', 'agreement'] as const;
 const PROVIDER_KINDS = ['municipality', 'federation', 'region'] as const;
-
-/** Validates a field against the object it sits in (cross-field rules, one clear message). */
-function Check(validate: (value: unknown, object: Record<string, unknown>) => boolean, message: string): PropertyDecorator {
-  return ValidateBy({ name: 'crossField', validator: { validate: (value, args) => validate(value, args?.object as Record<string, unknown>), defaultMessage: () => message } });
-}
 
 export class BasisDto {
   @ApiProperty({ enum: BASIS_KINDS, example: 'agreement' })
@@ -55,6 +50,14 @@ export class SuccessorDto {
 
   @NestedField(() => BasisDto, 'The basis of the successor transfer')
   basis!: BasisDto;
+}
+
+/** A decision names at most one successor per municipality and service area. */
+export function DistinctSuccessors(): PropertyDecorator {
+  return Check(
+    (successors) => !Array.isArray(successors) || new Set(successors.map((s: Partial<SuccessorDto> | null) => `${s?.municipality}/${s?.serviceArea}`)).size === successors.length,
+    'successors must name each municipality and service area at most once',
+  );
 }
 
 export function toSuccessors(dtos: SuccessorDto[] | undefined): Successor[] {

@@ -7,12 +7,14 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
   ValidationOptions,
   buildMessage,
@@ -25,6 +27,16 @@ export const COUNTY_CODE = /^\d{2}$/;
 /** Upper bound for list fields, so no request can make the service build huge states. */
 export const MAX_LIST = 300;
 export const MAX_TEXT = 2000;
+
+/** Validates a field against the object it sits in (cross-field rules, one clear message). */
+export function Check(validate: (value: unknown, object: Record<string, unknown>) => boolean, message: string): PropertyDecorator {
+  return ValidateBy({ name: 'crossField', validator: { validate: (value, args) => validate(value, args?.object as Record<string, unknown>), defaultMessage: () => message } });
+}
+
+/** Like IsOptional, unless `requiredWhen` holds for the object the field sits in: then it is validated, so required. */
+function OptionalUnless(requiredWhen?: (object: Record<string, unknown>) => boolean): PropertyDecorator {
+  return requiredWhen ? ValidateIf((object, value) => (value !== undefined && value !== null) || requiredWhen(object)) : IsOptional();
+}
 
 function IsCalendarDateValue(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -61,8 +73,8 @@ export function MunicipalityCodesField(description: string, example: string[], m
   );
 }
 
-export function OptionalMunicipalityCodesField(description: string, example: string[]): PropertyDecorator {
-  return applyDecorators(IsOptional(), MunicipalityCodesField(description, example, 0), ApiPropertyOptional({ type: [String], description, example }));
+export function OptionalMunicipalityCodesField(description: string, example: string[], requiredWhen?: (object: Record<string, unknown>) => boolean): PropertyDecorator {
+  return applyDecorators(OptionalUnless(requiredWhen), MunicipalityCodesField(description, example, 0), ApiPropertyOptional({ type: [String], description, example }));
 }
 
 export function ServiceAreasField(description = 'Service-area slugs', example = ['payroll'], min = 1): PropertyDecorator {
@@ -125,13 +137,19 @@ export function BooleanField(description: string, example: boolean): PropertyDec
   return applyDecorators(ApiProperty({ type: Boolean, description, example }), IsBoolean());
 }
 
-export function NestedField(type: () => new () => object, description: string, options: { optional?: boolean; array?: boolean } = {}): PropertyDecorator {
+export function NestedField(
+  type: () => new () => object,
+  description: string,
+  options: { optional?: boolean; array?: boolean; requiredWhen?: (object: Record<string, unknown>) => boolean } = {},
+): PropertyDecorator {
   const decorators: PropertyDecorator[] = [
     options.optional ? ApiPropertyOptional({ type: type(), isArray: options.array, description }) : ApiProperty({ type: type(), isArray: options.array, description }),
     ValidateNested({ each: options.array }),
     Type(type),
+    // ValidateNested alone passes a missing value, an array in place of an object and an array of arrays.
+    IsObject({ each: options.array, message: options.array ? 'each value in $property must be an object' : '$property must be an object' }),
   ];
-  if (options.optional) decorators.push(IsOptional());
+  if (options.optional) decorators.push(OptionalUnless(options.requiredWhen));
   if (options.array) decorators.push(IsArray(), ArrayMaxSize(MAX_LIST));
   return applyDecorators(...decorators);
 }

@@ -1,4 +1,4 @@
-import { SuccessorDto } from '../http/shared.dto';
+import { DistinctSuccessors, SuccessorDto } from '../http/shared.dto';
 import { CalendarDateField, MunicipalityCodeField, NestedField } from '../http/validators';
 
 export class LeaveFederationDto {
@@ -15,5 +15,6 @@ export class LeaveFederationDto {
     optional: true,
     array: true,
   })
+  @DistinctSuccessors()
   successors?: SuccessorDto[];
 }

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AgreementKind, DomainError, ProviderRef, agreementDecider, streams } from '@samverkan/domain';
 import { regionName } from '@samverkan/reference-data';
-import { ArrangementLoader } from '../arrangements/arrangement-loader';
+import { ArrangementLoader, idSpaceLock } from '../arrangements/arrangement-loader';
 import { generatedArrangementId } from '../arrangements/generated-id';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
@@ -52,6 +52,7 @@ export class ProposeAgreementHandler implements ICommandHandler<ProposeAgreement
       stream: streams.agreement(id),
       id,
       context,
+      locks: [idSpaceLock(id)],
       command: async (state) => {
         if (state.status === 'none') await this.arrangements.assertIdFree(id);
         if (provider?.kind === 'federation') {

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { StudyKind, streams, studyDecider } from '@samverkan/domain';
-import { ArrangementLoader } from '../arrangements/arrangement-loader';
+import { ArrangementLoader, idSpaceLock } from '../arrangements/arrangement-loader';
 import { generatedArrangementId } from '../arrangements/generated-id';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
@@ -44,6 +44,7 @@ export class StartStudyHandler implements ICommandHandler<StartStudyCommand, Com
       stream: streams.study(id),
       id,
       context,
+      locks: [idSpaceLock(id)],
       command: async (state) => {
         if (state.status === 'none') await this.arrangements.assertIdFree(id);
         return {

@@ -1,4 +1,4 @@
-import { SuccessorDto } from '../http/shared.dto';
+import { DistinctSuccessors, SuccessorDto } from '../http/shared.dto';
 import { CalendarDateField, NestedField, TextField } from '../http/validators';
 
 export class TerminateAgreementDto {
@@ -15,5 +15,6 @@ export class TerminateAgreementDto {
     optional: true,
     array: true,
   })
+  @DistinctSuccessors()
   successors?: SuccessorDto[];
 }

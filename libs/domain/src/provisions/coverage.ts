@@ -58,6 +58,9 @@ export function assertBasisCovers(basis: Basis, municipality: string, serviceAre
       }
       return provider;
     }
+    default:
+      // Input is validated before it gets here; this keeps a malformed basis out of the log regardless.
+      return refuse('validation-failed', `Unknown basis kind '${(basis as { kind?: unknown }).kind}'.`);
   }
 }
 

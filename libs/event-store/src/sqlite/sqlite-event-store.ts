@@ -464,8 +464,20 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/**
+ * SQLite's error code, if `error` is one of better-sqlite3's errors. Matched by shape, not
+ * `instanceof`: the native addon keeps the SqliteError class of the first module instance
+ * that loaded it, so under a fresh module registry (Jest runs each test file in one) its
+ * errors are not instances of the SqliteError class this module sees.
+ */
+function sqliteCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'SqliteError') return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 function isDuplicateId(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.id');
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.id');
 }
 
 function closedError(): EventStoreUnavailableError {
@@ -477,8 +489,9 @@ function closedError(): EventStoreUnavailableError {
  * store is unavailable; the port's errors and programming errors pass through.
  */
 function translate(error: unknown): unknown {
-  if (error instanceof Database.SqliteError && !error.code.startsWith('SQLITE_CONSTRAINT')) {
-    return new EventStoreUnavailableError(`SQLite event store failed: ${error.message}`, error);
+  const code = sqliteCode(error);
+  if (code !== undefined && !code.startsWith('SQLITE_CONSTRAINT')) {
+    return new EventStoreUnavailableError(`SQLite event store failed: ${(error as Error).message}`, error);
   }
   return error;
 }
