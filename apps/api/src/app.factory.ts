@@ -1,4 +1,9 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createHash } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Clock } from '@samverkan/commands';
@@ -28,6 +33,7 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.enableShutdownHooks();
+  await harden(app, config);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -43,4 +49,32 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
   // JSON in (contract: Conventions): any other body is 415, including the plain-text and form bodies Fastify and Nest parse by default.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   return app;
+}
+
+/**
+ * Security headers (Swagger UI needs its own scripts and inline styles only), CORS only
+ * for configured origins, and a per-key rate limit with 429 and Retry-After. The limit is
+ * off when the service runs open on loopback (development).
+ */
+async function harden(app: NestFastifyApplication, config: ServiceConfig): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"] },
+    },
+  });
+  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'Retry-After'] });
+  if (!config.open && config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      allowList: (request) => request.url === '/health',
+      // Per key: the bucket is a hash of the credential, so no key is kept in memory in clear.
+      keyGenerator: (request) => {
+        const authorization = request.headers.authorization;
+        return authorization ? `key:${createHash('sha256').update(authorization).digest('hex')}` : `ip:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) =>
+        new HttpException({ code: 'rate-limited', message: `More than ${context.max} requests a minute with this key; retry after ${Math.ceil(context.ttl / 1000)} s.` }, 429),
+    });
+  }
 }

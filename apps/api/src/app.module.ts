@@ -1,5 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccessGuard, KEY_RING, KeyRing } from '@samverkan/access';
 import { Catalog, Clock, CommandsModule, IdempotencyIndex, ReferenceSeeder, SystemClock } from '@samverkan/commands';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { ProjectionRunner, ProjectionsModule } from '@samverkan/projections';
@@ -9,6 +11,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ServiceConfig } from './config';
 import { eventStoreProvider } from './event-store.provider';
 import { HealthController } from './health.controller';
+import { KeyRotation } from './key-rotation';
 import { SERVICE_CONFIG } from './tokens';
 
 /** The catalog of known municipalities and service areas is the read model's. */
@@ -92,6 +95,9 @@ export class AppModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: Catalog, useClass: ReadModelCatalog },
+        { provide: KEY_RING, useFactory: () => new KeyRing(config.apiKeysFile, config.adminKey) },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        KeyRotation,
         Startup,
       ],
       exports: [storeProvider, Clock, Catalog, SERVICE_CONFIG],

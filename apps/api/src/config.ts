@@ -11,6 +11,10 @@ export interface ServiceConfig {
   logLevel: string;
   /** True when no API keys are configured: development mode, loopback only. */
   open: boolean;
+  /** Requests per minute per API key; 0 turns the limit off (it is always off when running open). */
+  rateLimitPerMinute: number;
+  /** Origins allowed by CORS; empty: CORS is off. */
+  corsOrigins: string[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -37,5 +41,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     ...(env.SAMVERKAN_ADMIN_KEY ? { adminKey: env.SAMVERKAN_ADMIN_KEY } : {}),
     logLevel: env.LOG_LEVEL || 'info',
     open: !keysConfigured,
+    rateLimitPerMinute: wholeNumber(env.SAMVERKAN_RATE_LIMIT, 'SAMVERKAN_RATE_LIMIT', 1200),
+    corsOrigins: (env.SAMVERKAN_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
+}
+
+function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, not '${value}'.`);
+  return n;
 }

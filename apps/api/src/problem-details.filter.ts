@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ConcurrencyConflictError, IdempotencyKeyReusedError, RequestValidationError } from '@samverkan/commands';
+import { ConcurrencyConflictError, ForbiddenError, IdempotencyKeyReusedError, RequestValidationError } from '@samverkan/commands';
 import { DomainError, DomainErrorCode } from '@samverkan/domain';
 import { EventStoreUnavailableError } from '@samverkan/event-store';
 
@@ -53,6 +53,7 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
       ? { problem: problem(412, 'concurrency-conflict', error.message), headers: {} }
       : { problem: problem(409, 'concurrency-conflict', error.message), headers: { 'Retry-After': '1' } };
   }
+  if (error instanceof ForbiddenError) return { problem: problem(403, 'forbidden', error.message), headers: {} };
   if (error instanceof IdempotencyKeyReusedError) return { problem: problem(422, 'idempotency-key-reused', error.message), headers: {} };
   if (error instanceof EventStoreUnavailableError) return { problem: problem(503, 'store-unavailable', 'The event store cannot be reached; nothing was recorded. Try again shortly.'), headers: { 'Retry-After': '5' } };
   if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };

@@ -16,3 +16,4 @@ export type { AsOf, Loaded } from './arrangements/arrangement-loader';
 export { ReferenceSeeder } from './reference-seeding/reference-seeder';
 export { SuccessorTransfers } from './successor-transfers/successor-transfers';
 export { ID_PATTERN, MUNICIPALITY_CODE, COUNTY_CODE } from './http/validators';
+export { ForbiddenError } from './command-path/acting-for';

@@ -17,6 +17,8 @@ export interface CommandContext {
   requestHash?: string;
   /** From If-Match: the stream revision the sender expects. */
   expectedRevision?: number;
+  /** A writer key's municipalities; undefined when the sender may act for any (admin, open mode, process managers). */
+  actingFor?: readonly string[];
 }
 
 export function newCommandContext(options: {
@@ -24,6 +26,7 @@ export function newCommandContext(options: {
   actor: string;
   source: string;
   expectedRevision?: number;
+  actingFor?: readonly string[];
   request?: { method: string; path: string; body: unknown };
 }): CommandContext {
   const commandId = options.idempotencyKey ? uuidv5(`idempotency-key:${options.idempotencyKey}`, SAMVERKAN_NAMESPACE) : randomUUID();
@@ -36,6 +39,7 @@ export function newCommandContext(options: {
     ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     ...(options.idempotencyKey && options.request ? { requestHash: requestHash(options.request) } : {}),
     ...(options.expectedRevision !== undefined ? { expectedRevision: options.expectedRevision } : {}),
+    ...(options.actingFor !== undefined ? { actingFor: options.actingFor } : {}),
   };
 }
 

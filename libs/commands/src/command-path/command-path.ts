@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType, fold, upcast } from '@samverkan/domain';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { v5 as uuidv5 } from 'uuid';
+import { ActsFor, assertActsFor } from './acting-for';
 import { Clock } from './clock';
 import { CommandContext, SAMVERKAN_NAMESPACE } from './command-context';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-errors';
@@ -19,6 +20,8 @@ export interface CommandSpec<C, E extends DomainEvent, S> {
   context: CommandContext;
   /** Other streams this decision reads (a transfer's basis), serialised with it in this process. */
   locks?: string[];
+  /** Whom the command acts for, given the current state: a writer key must hold them (403 otherwise). */
+  actsFor?: (state: S) => ActsFor;
 }
 
 /** How many times a command is re-decided when another command wins the race to its stream. */
@@ -76,6 +79,7 @@ export class CommandPath {
       }
 
       const state = fold(decider, recorded.map((e) => readAsCurrent(e) as unknown as E));
+      if (spec.actsFor) assertActsFor(context, spec.actsFor(state));
       const command = await spec.command(state);
       const decided = decider.decide(command, state);
       if (decided.length === 0) {

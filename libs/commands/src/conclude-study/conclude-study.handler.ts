@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Recommendation, streams, studyDecider } from '@samverkan/domain';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface ConcludeStudyInput {
@@ -29,6 +30,7 @@ export class ConcludeStudyHandler implements ICommandHandler<ConcludeStudyComman
       stream: streams.study(studyId),
       id: studyId,
       context,
+      actsFor: (state) => actsForAny(state.parties, 'conclude it as one of its parties'),
       command: () => ({ type: 'ConcludeStudy' as const, concludedOn: input.concludedOn, recommendation: input.recommendation, summary: input.summary }),
     });
   }

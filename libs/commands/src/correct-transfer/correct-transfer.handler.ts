@@ -4,6 +4,7 @@ import { ArrangementLoader, basisStream } from '../arrangements/arrangement-load
 import { Catalog } from '../catalog';
 import { CommandContext, derivedId } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAll } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface CorrectTransferInput {
@@ -38,6 +39,7 @@ export class CorrectTransferHandler implements ICommandHandler<CorrectTransferCo
       stream: streams.municipality(municipality),
       id: municipality,
       context,
+      actsFor: () => actsForAll([municipality], `correct a transfer of ${municipality}`),
       locks: basisLock ? [basisLock] : [],
       command: async () => ({
         type: 'CorrectTransfer' as const,

@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, serviceAreaDecider, streams } from '@samverkan/domain';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface DefineServiceAreaInput {
@@ -31,6 +32,7 @@ export class DefineServiceAreaHandler implements ICommandHandler<DefineServiceAr
       stream: streams.serviceArea(input.slug),
       id: input.slug,
       context,
+      actsFor: () => actsForAny([], 'define service areas (an admin task)'),
       // The stream is the authority, not the catalog (which may lag the log), and it is only asked after the
       // Idempotency-Key, so a retry gets its first answer. The decider itself treats a redefinition as a no-op.
       command: (state) => (state.defined ? exists() : { type: 'DefineServiceArea' as const, slug: input.slug, nameSv: input.nameSv, nameEn: input.nameEn }),

@@ -4,6 +4,7 @@ import { ArrangementLoader, basisStream } from '../arrangements/arrangement-load
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny, currentMembers } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 import { SuccessorTransfers } from '../successor-transfers/successor-transfers';
 
@@ -39,6 +40,7 @@ export class DissolveFederationHandler implements ICommandHandler<DissolveFedera
       stream: streams.federation(federationId),
       id: federationId,
       context,
+      actsFor: (state) => actsForAny(currentMembers(state), 'dissolve it as one of its members'),
       locks: successors.map((s) => basisStream(s.basis)).filter((s): s is string => s !== undefined),
       command: async () => ({
         type: 'DissolveFederation' as const,

@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { agreementDecider, streams } from '@samverkan/domain';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface ExtendAgreementInput {
@@ -28,6 +29,7 @@ export class ExtendAgreementHandler implements ICommandHandler<ExtendAgreementCo
       stream: streams.agreement(agreementId),
       id: agreementId,
       context,
+      actsFor: (state) => actsForAny(state.parties, 'extend it as one of its parties'),
       command: () => ({ type: 'ExtendAgreement' as const, validUntil: input.validUntil, decidedOn: input.decidedOn }),
     });
   }

@@ -4,6 +4,7 @@ import { ArrangementLoader, idSpaceLock } from '../arrangements/arrangement-load
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 import { generatedArrangementId } from '../arrangements/generated-id';
 import { FormFederationDto } from './form-federation.dto';
@@ -31,6 +32,7 @@ export class FormFederationHandler implements ICommandHandler<FormFederationComm
       stream: streams.federation(id),
       id,
       context,
+      actsFor: () => actsForAny(body.members, 'form an arrangement that does not include it'),
       locks: [idSpaceLock(id)],
       command: async (state) => {
         if (state.status === 'none') await this.arrangements.assertIdFree(id);

@@ -10,6 +10,9 @@ const SOURCE_SYSTEM = /^[\p{L}\p{N} ._:/@()-]{1,100}$/u;
 /** What an authenticated request carries (set by the authentication guard; absent while the service runs open). */
 export interface RequestPrincipal {
   name: string;
+  roles: readonly string[];
+  /** For a writer: the municipalities it may act for. */
+  municipalities: readonly string[];
 }
 
 interface CommandRequest {
@@ -46,6 +49,8 @@ export function commandContextFrom(request: CommandRequest): CommandContext {
     idempotencyKey,
     expectedRevision,
     actor: request.principal?.name ?? 'anonymous',
+    // Admins (and the open development mode) act for anyone; a writer only for its municipalities.
+    ...(request.principal && !request.principal.roles.includes('admin') ? { actingFor: request.principal.municipalities } : {}),
     source: source ?? 'unknown',
     request: { method: request.method, path: request.url.split('?')[0], body: request.body },
   });

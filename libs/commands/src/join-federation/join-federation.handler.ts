@@ -3,6 +3,7 @@ import { federationDecider, streams } from '@samverkan/domain';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAll } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface JoinFederationInput {
@@ -34,6 +35,7 @@ export class JoinFederationHandler implements ICommandHandler<JoinFederationComm
       stream: streams.federation(federationId),
       id: federationId,
       context,
+      actsFor: () => actsForAll([input.municipality], `record that ${input.municipality} joins`),
       command: () => ({ type: 'JoinFederation' as const, municipality: input.municipality, decidedOn: input.decidedOn, effectiveFrom: input.effectiveFrom }),
     });
   }

@@ -4,6 +4,7 @@ import { ArrangementLoader, basisStream } from '../arrangements/arrangement-load
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAll } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 import { SuccessorTransfers } from '../successor-transfers/successor-transfers';
 
@@ -40,6 +41,7 @@ export class LeaveFederationHandler implements ICommandHandler<LeaveFederationCo
       stream: streams.federation(federationId),
       id: federationId,
       context,
+      actsFor: () => actsForAll([input.municipality], `record that ${input.municipality} leaves`),
       locks: successors.map((s) => basisStream(s.basis)).filter((s): s is string => s !== undefined),
       command: async () => ({
         type: 'LeaveFederation' as const,

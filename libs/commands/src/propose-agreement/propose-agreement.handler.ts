@@ -6,6 +6,7 @@ import { generatedArrangementId } from '../arrangements/generated-id';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface ProposeAgreementInput {
@@ -52,6 +53,7 @@ export class ProposeAgreementHandler implements ICommandHandler<ProposeAgreement
       stream: streams.agreement(id),
       id,
       context,
+      actsFor: () => actsForAny(input.parties, 'propose an agreement that does not include it'),
       locks: [idSpaceLock(id)],
       command: async (state) => {
         if (state.status === 'none') await this.arrangements.assertIdFree(id);

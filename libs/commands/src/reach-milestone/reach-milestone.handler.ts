@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { streams, studyDecider } from '@samverkan/domain';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface ReachMilestoneInput {
@@ -28,6 +29,7 @@ export class ReachMilestoneHandler implements ICommandHandler<ReachMilestoneComm
       stream: streams.study(studyId),
       id: studyId,
       context,
+      actsFor: (state) => actsForAny(state.parties, 'record milestones as one of its parties'),
       command: () => ({ type: 'ReachMilestone' as const, milestoneId: input.milestoneId, reachedOn: input.reachedOn }),
     });
   }

@@ -3,6 +3,7 @@ import { CouncilOutcome, agreementDecider, streams } from '@samverkan/domain';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAll } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface RecordCouncilDecisionInput {
@@ -35,6 +36,7 @@ export class RecordCouncilDecisionHandler implements ICommandHandler<RecordCounc
       stream: streams.agreement(agreementId),
       id: agreementId,
       context,
+      actsFor: () => actsForAll([input.municipality], `record the council decision of ${input.municipality}`),
       command: () => ({
         type: 'RecordCouncilDecision' as const,
         municipality: input.municipality,

@@ -3,6 +3,7 @@ import { DomainError, RecordReview, ReviewOutcome, agreementDecider, federationD
 import { ArrangementLoader } from '../arrangements/arrangement-loader';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny, currentMembers } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface RecordReviewInput {
@@ -31,9 +32,9 @@ export class RecordReviewHandler implements ICommandHandler<RecordReviewCommand,
     const command = (): RecordReview => ({ type: 'RecordReview', reviewedOn: input.reviewedOn, outcome: input.outcome, ...(input.note !== undefined ? { note: input.note } : {}) });
     switch (await this.arrangements.kindOf(id)) {
       case 'federation':
-        return this.path.run({ decider: federationDecider, stream: streams.federation(id), id, context, command });
+        return this.path.run({ decider: federationDecider, stream: streams.federation(id), id, context, command, actsFor: (state) => actsForAny(currentMembers(state), 'review it as one of its members') });
       case 'agreement':
-        return this.path.run({ decider: agreementDecider, stream: streams.agreement(id), id, context, command });
+        return this.path.run({ decider: agreementDecider, stream: streams.agreement(id), id, context, command, actsFor: (state) => actsForAny(state.parties, 'review it as one of its parties') });
       default:
         throw new DomainError('not-found', `There is no federation, joint committee or agreement '${id}' to review.`);
     }

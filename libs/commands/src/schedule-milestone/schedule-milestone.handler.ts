@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { streams, studyDecider } from '@samverkan/domain';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface ScheduleMilestoneInput {
@@ -29,6 +30,7 @@ export class ScheduleMilestoneHandler implements ICommandHandler<ScheduleMilesto
       stream: streams.study(studyId),
       id: studyId,
       context,
+      actsFor: (state) => actsForAny(state.parties, 'schedule milestones as one of its parties'),
       command: () => ({ type: 'ScheduleMilestone' as const, milestoneId: input.milestoneId, title: input.title, due: input.due }),
     });
   }

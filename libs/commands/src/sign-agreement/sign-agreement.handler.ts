@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { agreementDecider, streams } from '@samverkan/domain';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAll } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface SignAgreementInput {
@@ -28,6 +29,7 @@ export class SignAgreementHandler implements ICommandHandler<SignAgreementComman
       stream: streams.agreement(agreementId),
       id: agreementId,
       context,
+      actsFor: () => actsForAll([input.party], `sign as ${input.party}`),
       command: () => ({ type: 'SignAgreement' as const, party: input.party, signedOn: input.signedOn }),
     });
   }

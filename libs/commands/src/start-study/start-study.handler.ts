@@ -5,6 +5,7 @@ import { generatedArrangementId } from '../arrangements/generated-id';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface StartStudyInput {
@@ -44,6 +45,7 @@ export class StartStudyHandler implements ICommandHandler<StartStudyCommand, Com
       stream: streams.study(id),
       id,
       context,
+      actsFor: () => actsForAny(input.parties, 'start a study that does not include it'),
       locks: [idSpaceLock(id)],
       command: async (state) => {
         if (state.status === 'none') await this.arrangements.assertIdFree(id);

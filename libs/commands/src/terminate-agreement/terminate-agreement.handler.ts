@@ -4,6 +4,7 @@ import { ArrangementLoader, basisStream } from '../arrangements/arrangement-load
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAny } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 import { SuccessorTransfers } from '../successor-transfers/successor-transfers';
 
@@ -40,6 +41,7 @@ export class TerminateAgreementHandler implements ICommandHandler<TerminateAgree
       stream: streams.agreement(agreementId),
       id: agreementId,
       context,
+      actsFor: (state) => actsForAny(state.parties, 'terminate it as one of its parties'),
       locks: successors.map((s) => basisStream(s.basis)).filter((s): s is string => s !== undefined),
       command: async () => ({
         type: 'TerminateAgreement' as const,

@@ -4,6 +4,7 @@ import { ArrangementLoader, basisStream } from '../arrangements/arrangement-load
 import { Catalog } from '../catalog';
 import { CommandContext, derivedId } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
+import { actsForAll } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface TransferInput {
@@ -39,6 +40,7 @@ export class TransferServiceHandler implements ICommandHandler<TransferServiceCo
       stream: streams.municipality(municipality),
       id: municipality,
       context,
+      actsFor: () => actsForAll([municipality], `record a transfer for ${municipality}`),
       locks: basisLock ? [basisLock] : [],
       command: async () => ({
         type: 'TransferService' as const,

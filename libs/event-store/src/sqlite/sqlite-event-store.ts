@@ -466,18 +466,19 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 
 /**
  * SQLite's error code, if `error` is one of better-sqlite3's errors. Matched by shape, not
- * `instanceof`: the native addon keeps the SqliteError class of the first module instance
- * that loaded it, so under a fresh module registry (Jest runs each test file in one) its
- * errors are not instances of the SqliteError class this module sees.
+ * `instanceof`: the native addon keeps the SqliteError class (and realm) of the first module
+ * instance that loaded it, so under a fresh module registry or VM context (Jest runs each
+ * test file in one) its errors are instances of neither the SqliteError nor the Error this
+ * module sees.
  */
 function sqliteCode(error: unknown): string | undefined {
-  if (!(error instanceof Error) || error.name !== 'SqliteError') return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
 }
 
 function isDuplicateId(error: unknown): boolean {
-  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && (error as Error).message.includes('events.id');
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && String((error as { message?: unknown }).message).includes('events.id');
 }
 
 function closedError(): EventStoreUnavailableError {
@@ -491,7 +492,7 @@ function closedError(): EventStoreUnavailableError {
 function translate(error: unknown): unknown {
   const code = sqliteCode(error);
   if (code !== undefined && !code.startsWith('SQLITE_CONSTRAINT')) {
-    return new EventStoreUnavailableError(`SQLite event store failed: ${(error as Error).message}`, error);
+    return new EventStoreUnavailableError(`SQLite event store failed: ${String((error as { message?: unknown }).message)}`, error);
   }
   return error;
 }
