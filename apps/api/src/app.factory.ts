@@ -3,9 +3,9 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createHash } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { KEY_RING, KeyRing, sha256Hex } from '@samverkan/access';
 import { Clock } from '@samverkan/commands';
 import { EventStore } from '@samverkan/event-store';
 import { Logger } from 'nestjs-pino';
@@ -32,7 +32,8 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(requestValidationPipe());
-  app.enableShutdownHooks();
+  // Not SIGHUP (Nest's default list has it): SIGHUP reloads the API keys (key-rotation.ts) and must not stop the service.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await harden(app, config);
 
   const document = SwaggerModule.createDocument(
@@ -64,14 +65,16 @@ async function harden(app: NestFastifyApplication, config: ServiceConfig): Promi
   });
   if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'Retry-After'] });
   if (!config.open && config.rateLimitPerMinute > 0) {
+    const keys = app.get<KeyRing>(KEY_RING);
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      allowList: (request) => request.url === '/health',
-      // Per key: the bucket is a hash of the credential, so no key is kept in memory in clear.
+      allowList: (request) => request.routeOptions.url === '/health',
+      // Per key, by its hash (no key is kept in clear). Anything that does not authenticate (no key, a guessed
+      // one) counts against the sender's address: a fresh made-up key must not bring a fresh bucket.
       keyGenerator: (request) => {
-        const authorization = request.headers.authorization;
-        return authorization ? `key:${createHash('sha256').update(authorization).digest('hex')}` : `ip:${request.ip}`;
+        const presented = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+        return presented && keys.authenticate(presented) ? `key:${sha256Hex(presented)}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) =>
         new HttpException({ code: 'rate-limited', message: `More than ${context.max} requests a minute with this key; retry after ${Math.ceil(context.ttl / 1000)} s.` }, 429),

@@ -2,10 +2,12 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccessGuard, KEY_RING, KeyRing } from '@samverkan/access';
+import { AuditModule } from '@samverkan/audit';
 import { Catalog, Clock, CommandsModule, IdempotencyIndex, ReferenceSeeder, SystemClock } from '@samverkan/commands';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { ProjectionRunner, ProjectionsModule } from '@samverkan/projections';
 import { QueriesModule } from '@samverkan/queries';
+import { SubscriptionsModule } from '@samverkan/subscriptions';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ServiceConfig } from './config';
@@ -88,6 +90,8 @@ export class AppModule {
         ProjectionsModule,
         CommandsModule,
         QueriesModule,
+        AuditModule.forRoot(config),
+        SubscriptionsModule.forRoot(config),
       ],
       controllers: [HealthController],
       providers: [

@@ -15,6 +15,12 @@ export interface ServiceConfig {
   rateLimitPerMinute: number;
   /** Origins allowed by CORS; empty: CORS is off. */
   corsOrigins: string[];
+  /** Concurrent Server-Sent Events subscribers (both feeds); past it 503. */
+  sseMaxSubscribers: number;
+  /** Messages queued per subscriber before a slow one is disconnected. */
+  sseBuffer: number;
+  /** Heartbeat comment interval on the event streams; 0: none. */
+  sseHeartbeatMs: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -29,6 +35,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       `Refusing to listen on ${host} without API keys: with no keys the service runs open, so it listens on loopback only. ` +
         'Set SAMVERKAN_API_KEYS_FILE or SAMVERKAN_ADMIN_KEY, or unset HOST.',
     );
+  }
+  // The form AccessGuard accepts in `Authorization: Bearer <key>`: any other admin key could never be presented.
+  if (env.SAMVERKAN_ADMIN_KEY && !/^[\x21-\x7e]{16,512}$/.test(env.SAMVERKAN_ADMIN_KEY)) {
+    throw new ConfigError('SAMVERKAN_ADMIN_KEY must be 16 to 512 printable ASCII characters without spaces; create one with npm run create-key.');
   }
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not '${env.PORT}'.`);
@@ -46,6 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    sseMaxSubscribers: wholeNumber(env.SAMVERKAN_SSE_MAX_SUBSCRIBERS, 'SAMVERKAN_SSE_MAX_SUBSCRIBERS', 200),
+    sseBuffer: wholeNumber(env.SAMVERKAN_SSE_BUFFER, 'SAMVERKAN_SSE_BUFFER', 1000),
+    sseHeartbeatMs: wholeNumber(env.SAMVERKAN_SSE_HEARTBEAT_MS, 'SAMVERKAN_SSE_HEARTBEAT_MS', 15000),
   };
 }
 

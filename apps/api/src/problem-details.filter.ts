@@ -56,7 +56,11 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   if (error instanceof ForbiddenError) return { problem: problem(403, 'forbidden', error.message), headers: {} };
   if (error instanceof IdempotencyKeyReusedError) return { problem: problem(422, 'idempotency-key-reused', error.message), headers: {} };
   if (error instanceof EventStoreUnavailableError) return { problem: problem(503, 'store-unavailable', 'The event store cannot be reached; nothing was recorded. Try again shortly.'), headers: { 'Retry-After': '5' } };
-  if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };
+  if (error instanceof HttpException) {
+    const body = fromHttpException(error);
+    // RFC 9110: a 401 names the authentication scheme it wants.
+    return { problem: body, headers: body.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {} };
+  }
   const fastify = fastifyError(error);
   if (fastify) return { problem: fastify, headers: {} };
   return { problem: problem(500, 'internal-error', 'Something went wrong on our side; it has been logged.'), headers: {} };

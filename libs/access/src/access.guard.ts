@@ -7,6 +7,8 @@ export const KEY_RING = Symbol('KEY_RING');
 interface GuardedRequest {
   method: string;
   url: string;
+  /** The route that matched (Fastify), e.g. `/v1/audit/events`. */
+  routeOptions?: { url?: string };
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
 }
@@ -36,7 +38,9 @@ export class AccessGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const path = request.url.split('?')[0];
+    // The route that matched decides what a request does, not the raw URL: Fastify decodes %-escapes
+    // before it routes, so `/v1/%61udit/events` reaches the audit routes.
+    const path = request.routeOptions?.url ?? request.url.split('?')[0];
     if (path === '/health') return true;
     if (!this.keys.configured) {
       request.principal = OPEN_PRINCIPAL;
@@ -44,7 +48,7 @@ export class AccessGuard implements CanActivate {
     }
     const header = request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
-    const match = value ? /^Bearer ([\x21-\x7e]{16,512})$/.exec(value.trim()) : null;
+    const match = value ? /^Bearer ([\x21-\x7e]{16,512})$/i.exec(value.trim()) : null;
     if (!match) throw problem(401, 'unauthenticated', 'Send an API key as Authorization: Bearer <key>.');
     const principal = this.keys.authenticate(match[1]);
     if (!principal) {

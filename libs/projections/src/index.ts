@@ -16,3 +16,5 @@ export type {
   TimelineEntry,
 } from './register-read-model';
 export { summarize, effectiveDateOf } from './summaries';
+export { ProvisionChangeTracker, basisViewOf, changedSpans, defaultSpans, overwriteSpan, sameSpan, spansOf } from './provision-changes';
+export type { ProvisionCells, ProvisionChange, ProvisionSpan } from './provision-changes';

@@ -20,11 +20,18 @@ export interface ActsFor {
   doing: string;
 }
 
-/** Checks a writer's municipality scope; a context without a scope (admin, open mode, process managers) may act for anyone. */
-export function assertActsFor(context: CommandContext, actsFor: ActsFor): void {
+/**
+ * Checks a writer's municipality scope (every requirement given must hold); a context without a scope
+ * (admin, open mode, process managers) may act for anyone.
+ */
+export function assertActsFor(context: CommandContext, required: ActsFor | readonly ActsFor[]): void {
   const scope = context.actingFor;
   if (scope === undefined) return;
   const held = new Set(scope);
+  for (const actsFor of Array.isArray(required) ? required : [required]) assertHeld(context, held, actsFor);
+}
+
+function assertHeld(context: CommandContext, held: ReadonlySet<string>, actsFor: ActsFor): void {
   if (actsFor.mode === 'all') {
     const missing = actsFor.municipalities.filter((m) => !held.has(m));
     if (missing.length > 0) throw new ForbiddenError(`The key '${context.actor}' does not act for ${missing.join(', ')}, which it needs to ${actsFor.doing}.`);

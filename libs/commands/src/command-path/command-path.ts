@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { chainHeadOf, sealBatch } from '@samverkan/audit/chain';
 import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType, fold, upcast } from '@samverkan/domain';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { v5 as uuidv5 } from 'uuid';
@@ -20,15 +21,15 @@ export interface CommandSpec<C, E extends DomainEvent, S> {
   context: CommandContext;
   /** Other streams this decision reads (a transfer's basis), serialised with it in this process. */
   locks?: string[];
-  /** Whom the command acts for, given the current state: a writer key must hold them (403 otherwise). */
-  actsFor?: (state: S) => ActsFor;
+  /** Whom the command acts for, given the current state: a writer key must hold them, all requirements if several (403 otherwise). */
+  actsFor?: (state: S) => ActsFor | readonly ActsFor[];
 }
 
 /** How many times a command is re-decided when another command wins the race to its stream. */
 const MAX_ATTEMPTS = 8;
 
 /**
- * The one command path: read → fold → decide → append with the expected revision.
+ * The one command path: read → fold → decide → seal (the audit chain) → append with the expected revision.
  * Handlers stay a few lines: they name the decider, the stream and the command.
  *
  * - Idempotency: a command whose id is already in the stream returns its first answer; an
@@ -52,12 +53,21 @@ export class CommandPath {
     if (key === undefined) return this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
     // The key's lock is taken alone first, so a duplicate waits for the original's answer.
     return this.mutex.run([`idempotency:${key}`], async () => {
+      // A replay is answered only to a sender who may send the command itself (Idempotency-Keys are not secrets).
+      await this.authorize(spec);
       const earlier = this.idempotency.lookup(key, context.requestHash);
       if (earlier) return earlier;
       const result = await this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
       this.idempotency.remember(key, context.commandId, context.requestHash, result);
       return result;
     });
+  }
+
+  /** Checks a writer's scope against the stream's current state (a no-op for admins and process managers). */
+  private async authorize<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<void> {
+    if (!spec.actsFor || spec.context.actingFor === undefined) return;
+    const recorded = await this.store.readStream(spec.stream);
+    assertActsFor(spec.context, spec.actsFor(fold(spec.decider, recorded.map((e) => readAsCurrent(e) as unknown as E))));
   }
 
   /** Lets a caller that also moved other streams (successor transfers) widen the remembered answer. */
@@ -71,6 +81,9 @@ export class CommandPath {
       const recorded = await this.store.readStream(stream);
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : -1;
 
+      const state = fold(decider, recorded.map((e) => readAsCurrent(e) as unknown as E));
+      if (spec.actsFor) assertActsFor(context, spec.actsFor(state));
+
       const already = recorded.filter((e) => e.metadata.commandId === context.commandId);
       if (already.length > 0) return this.answerFrom(spec.id, stream, already, context);
 
@@ -78,8 +91,6 @@ export class CommandPath {
         throw new ConcurrencyConflictError(stream, context.expectedRevision, revision, true);
       }
 
-      const state = fold(decider, recorded.map((e) => readAsCurrent(e) as unknown as E));
-      if (spec.actsFor) assertActsFor(context, spec.actsFor(state));
       const command = await spec.command(state);
       const decided = decider.decide(command, state);
       if (decided.length === 0) {
@@ -88,7 +99,7 @@ export class CommandPath {
       }
 
       const recordedAt = this.clock.now().toISOString();
-      const events: EventToAppend[] = decided.map((event, index) => ({
+      const unsealed: EventToAppend[] = decided.map((event, index) => ({
         id: uuidv5(`${context.commandId}/${stream}/${index}`, SAMVERKAN_NAMESPACE),
         type: event.type,
         data: event.data as Record<string, unknown>,
@@ -104,6 +115,8 @@ export class CommandPath {
           ...(context.requestHash ? { requestHash: context.requestHash } : {}),
         },
       }));
+      // The audit chain: each event's metadata links to the hash of the stream's previous event.
+      const events = sealBatch(stream, chainHeadOf(recorded), unsealed);
 
       try {
         const appended = await this.store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision });

@@ -3,7 +3,7 @@ import { federationDecider, streams } from '@samverkan/domain';
 import { Catalog } from '../catalog';
 import { CommandContext } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
-import { actsForAll } from '../command-path/acting-for';
+import { actsForAll, actsForAny, currentMembers } from '../command-path/acting-for';
 import { CommandResult } from '../command-path/command-result';
 
 export interface JoinFederationInput {
@@ -35,7 +35,9 @@ export class JoinFederationHandler implements ICommandHandler<JoinFederationComm
       stream: streams.federation(federationId),
       id: federationId,
       context,
-      actsFor: () => actsForAll([input.municipality], `record that ${input.municipality} joins`),
+      // Both sides of a join: the municipality that joins, and the federation through one of its members. A writer
+      // for the joining municipality alone could otherwise join any federation and then dissolve it as a member.
+      actsFor: (state) => [actsForAll([input.municipality], `record that ${input.municipality} joins`), actsForAny(currentMembers(state), `admit ${input.municipality} as one of its members`)],
       command: () => ({ type: 'JoinFederation' as const, municipality: input.municipality, decidedOn: input.decidedOn, effectiveFrom: input.effectiveFrom }),
     });
   }

@@ -1,0 +1,39 @@
+import { EventStoreUnavailableError } from '@samverkan/event-store';
+import { exportCommand } from './commands/export';
+import { historyCommand } from './commands/history';
+import { replayCommand } from './commands/replay';
+import { stateCommand } from './commands/state';
+import { verifyCommand } from './commands/verify';
+import { CliIo, CommandContext } from './context';
+import { CliError, USAGE, parseCommandLine } from './options';
+
+const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  verify: verifyCommand,
+  export: exportCommand,
+  replay: replayCommand,
+  history: historyCommand,
+  state: stateCommand,
+};
+
+/** Runs one command line; resolves to the exit code. Errors are reported on stderr (and as JSON with --json). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { command, positionals, options } = parseCommandLine(argv);
+    json = options.json === true;
+    if (options.help || command === 'help' || command === undefined) {
+      io.stdout.write(USAGE);
+      return command === undefined && !options.help ? 2 : 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new CliError(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See --help.`, 2);
+    return await run({ positionals, options, io });
+  } catch (error) {
+    const code = error instanceof CliError ? error.exitCode : 3;
+    const message =
+      error instanceof CliError || error instanceof EventStoreUnavailableError ? error.message : error instanceof Error ? `${error.message}${process.env.SAMVERKAN_CLI_DEBUG ? `\n${error.stack}` : ''}` : String(error);
+    if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: message, exitCode: code })}\n`);
+    io.stderr.write(`samverkan: ${message}\n`);
+    return code;
+  }
+}

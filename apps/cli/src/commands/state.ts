@@ -1,0 +1,83 @@
+import { readAsCurrent } from '@samverkan/commands';
+import { AgreementEvent, FederationEvent, StudyEvent, agreementDecider, federationDecider, fold, missingCouncilDecisions, missingSignatures, stockholmDateOf, streams, studyDecider } from '@samverkan/domain';
+import { RecordedEvent } from '@samverkan/event-store';
+import { agreementStatus } from '@samverkan/projections';
+import { CommandContext, json, out } from '../context';
+import { ServiceClient } from '../http';
+import { CliError } from '../options';
+import { logSource } from '../sources';
+
+const KINDS: Record<string, 'federation' | 'agreement' | 'study'> = {
+  federation: 'federation',
+  federations: 'federation',
+  'joint-committee': 'federation',
+  agreement: 'agreement',
+  agreements: 'agreement',
+  study: 'study',
+  studies: 'study',
+};
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * `state <kind> <id> --at-revision N | --known-at T`: an arrangement as it was, folded from
+ * its stream exactly as `GET /v1/{federations|agreements|studies}/{id}` does (or asked of a
+ * running service with --url).
+ */
+export async function stateCommand(ctx: CommandContext): Promise<number> {
+  const [kindArg, id] = ctx.positionals;
+  const kind = kindArg ? KINDS[kindArg] : undefined;
+  if (!kind || !id) throw new CliError('state needs a kind (federation, joint-committee, agreement, study) and an id, e.g. state agreement lkp-buys-payroll-2020 --at-revision 2', 2);
+  if (!ID.test(id)) throw new CliError(`'${id}' is not an arrangement id`, 2);
+  const { options, io } = ctx;
+  if (options.atRevision !== undefined && !/^\d{1,9}$/.test(options.atRevision)) throw new CliError('--at-revision must be a stream revision (a whole number)', 2);
+  if (options.knownAt !== undefined && (!INSTANT.test(options.knownAt) || Number.isNaN(Date.parse(options.knownAt)))) {
+    throw new CliError('--known-at must be an ISO 8601 instant with an offset, e.g. 2019-11-01T12:00:00Z', 2);
+  }
+
+  let state: Record<string, unknown> | undefined;
+  if (options.url && !options.file && !options.dataDir && !options.esdb) {
+    const query = new URLSearchParams({ ...(options.atRevision !== undefined ? { atRevision: options.atRevision } : {}), ...(options.knownAt ? { knownAt: options.knownAt } : {}) });
+    const path = `/v1/${kind === 'study' ? 'studies' : `${kind}s`}/${id}${query.size > 0 ? `?${query}` : ''}`;
+    state = await new ServiceClient(options.url, options.key ?? io.env.SAMVERKAN_KEY).get<Record<string, unknown> | undefined>(path, { allow404: true });
+  } else {
+    const log = logSource(options, io.env);
+    try {
+      state = foldState(kind, await log.stream(streams[kind](id)), options.atRevision === undefined ? undefined : Number(options.atRevision), options.knownAt, stockholmDateOf(new Date()));
+    } finally {
+      await log.close();
+    }
+  }
+
+  const when = [options.atRevision !== undefined ? `at revision ${options.atRevision}` : '', options.knownAt ? `as known at ${options.knownAt}` : ''].filter(Boolean).join(', ');
+  if (!state) {
+    if (options.json) json(ctx, null);
+    else out(ctx, `There is no ${kind} '${id}'${when ? ` ${when}` : ''}.`);
+    return 1;
+  }
+  if (options.json) json(ctx, state);
+  else out(ctx, `${kind} ${id}${when ? ` ${when}` : ''} (revision ${String(state.revision)}, status ${String(state.status)}):\n${JSON.stringify(state, null, 2)}`);
+  return 0;
+}
+
+/** The same fold and the same shape as the service's GetArrangementStateHandler. */
+export function foldState(kind: 'federation' | 'agreement' | 'study', recorded: RecordedEvent[], atRevision: number | undefined, knownAt: string | undefined, today: string): Record<string, unknown> | undefined {
+  let events = recorded;
+  if (atRevision !== undefined) events = events.filter((e) => e.revision <= atRevision);
+  if (knownAt !== undefined) {
+    const t = Date.parse(knownAt);
+    events = events.filter((e) => Date.parse(e.metadata.recordedAt) <= t);
+  }
+  const revision = events.length > 0 ? events[events.length - 1].revision : -1;
+  const current = events.map(readAsCurrent);
+  if (kind === 'federation') {
+    const state = fold(federationDecider, current as FederationEvent[]);
+    return state.status === 'none' ? undefined : { kind: state.form, ...state, revision };
+  }
+  if (kind === 'agreement') {
+    const state = fold(agreementDecider, current as AgreementEvent[]);
+    return state.status === 'none' ? undefined : { ...state, status: agreementStatus(state, today), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
+  }
+  const state = fold(studyDecider, current as StudyEvent[]);
+  return state.status === 'none' ? undefined : { ...state, revision };
+}

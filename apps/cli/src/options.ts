@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+
+/** A failure to report to the user with an exit code (2: usage, 3: cannot reach the source or service). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 3,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface Options {
+  json?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
+  help?: boolean;
+  dataDir?: string;
+  esdb?: string;
+  file?: string;
+  url?: string;
+  key?: string;
+  out?: string;
+  publicKey?: string[];
+  expectCheckpoint?: string;
+  atRevision?: string;
+  knownAt?: string;
+  dates?: string;
+  maxDates?: string;
+  today?: string;
+  knownAtDates?: string;
+}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  progress: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'data-dir': { type: 'string' },
+  esdb: { type: 'string' },
+  file: { type: 'string', short: 'f' },
+  url: { type: 'string' },
+  key: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  'public-key': { type: 'string', multiple: true },
+  'expect-checkpoint': { type: 'string' },
+  'at-revision': { type: 'string' },
+  'known-at': { type: 'string' },
+  dates: { type: 'string' },
+  'max-dates': { type: 'string' },
+  today: { type: 'string' },
+} as const;
+
+/** Parses `<command> [positionals] [--options]` with Node's util.parseArgs (strict: unknown options are an error). */
+export function parseCommandLine(argv: string[]): { command?: string; positionals: string[]; options: Options } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${error instanceof Error ? error.message : String(error)}. See --help.`, 2);
+  }
+  const v = parsed.values;
+  const options: Options = {
+    json: v.json,
+    quiet: v.quiet,
+    progress: v.progress,
+    help: v.help,
+    dataDir: v['data-dir'],
+    esdb: v.esdb,
+    file: v.file,
+    url: v.url?.replace(/\/+$/, ''),
+    key: v.key,
+    out: v.out,
+    publicKey: v['public-key'],
+    expectCheckpoint: v['expect-checkpoint'],
+    atRevision: v['at-revision'],
+    knownAt: v['known-at'],
+    dates: v.dates,
+    maxDates: v['max-dates'],
+    today: v.today,
+  };
+  const [command, ...positionals] = parsed.positionals;
+  return { command, positionals, options };
+}
+
+export const USAGE = `Samverkan audit CLI
+
+  npm run cli -- <command> [options]
+
+Commands
+  verify                     check the whole log: every chain, and the log against every signed checkpoint
+  export                     write the whole log as NDJSON (events, chain, checkpoints, public key)
+  replay                     rebuild every read model from an empty state and compare with a live service
+  history <stream>           one stream's events, with its chain checked
+  state <kind> <id>          an arrangement as it was: --at-revision N or --known-at T
+                             (kind: federation, joint-committee, agreement, study)
+
+Where the log is (verify, export, replay, history, state)
+  --data-dir <dir>           the embedded store's directory (default SAMVERKAN_DATA_DIR, else ./data)
+  --esdb <connection>        EventStoreDB, e.g. esdb://localhost:2113?tls=false (default EVENTSTORE_CONNECTION_STRING)
+  --file, -f <export>        an export file (verify, replay, history, state): no service needed
+  --url <url>                a running service (verify and export download its export; history and state ask it;
+                             for replay it is the live service to compare with) — default SAMVERKAN_URL
+  --key <api key>            for --url (default SAMVERKAN_KEY)
+
+verify
+  --public-key <pem>         trust this key (repeatable); default: the key in the data directory, or in the export
+  --expect-checkpoint <revision>[:<hash>]   fail if that checkpoint is not there (note it down from an earlier verify)
+export
+  --out, -o <file>           write here instead of stdout
+replay
+  --dates <d1,d2,…>          compare on these dates (default: dates taken from the log, see --max-dates)
+  --max-dates <n>            at most this many dates from the log (default 40)
+  --today <date>             the live service's today, for the arrangement register (default: today in Stockholm)
+state
+  --at-revision <n>          the state after this stream revision
+  --known-at <instant>       as the register knew it at this instant (ISO 8601 with offset)
+
+Output
+  --json                     machine-readable output on stdout
+  --quiet, -q                no progress bar
+  --progress                 a progress bar even when stderr is not a terminal
+
+Exit codes: 0 fine, 1 the log is broken or replay differs from live, 2 usage, 3 cannot read the source or reach the service.
+`;

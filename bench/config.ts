@@ -1,0 +1,63 @@
+/**
+ * The bench's knobs, from the environment. Defaults are the full run; a smoke run is
+ * `BENCH_EVENTS=20000 BENCH_SECONDS=2 npm run bench`.
+ */
+export interface BenchConfig {
+  /** Events in the synthetic history that is rebuilt (figure 2). */
+  events: number;
+  /** Single-event appends per variant (figure 1): raw inserts and store appends each do this many. */
+  appends: number;
+  /** Measured seconds of each HTTP run (figures 3 and 4). */
+  seconds: number;
+  /** Warm-up seconds before each measured HTTP run (not counted). */
+  warmupSeconds: number;
+  /** Concurrent HTTP clients (connections) for the command runs and the loaded latency run. */
+  connections: number;
+  /** Alternating raw-scan/rebuild trials; the figures are their medians. */
+  rebuildTrials: number;
+  /** Rows per `readAll` page during the rebuild. */
+  pageSize: number;
+  /** Which steps to run: append, rebuild, http (3 and 4 share one running service). */
+  only: Set<Step>;
+  /** Seed for the synthetic data (the same seed gives the same history, ids aside). */
+  seed: number;
+  /** Keep the temp dirs (the SQLite files) instead of deleting them at the end. */
+  keep: boolean;
+  /** Where the results go. */
+  resultsDir: string;
+}
+
+export type Step = 'append' | 'rebuild' | 'http';
+const STEPS: Step[] = ['append', 'rebuild', 'http'];
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number ≥ ${min}, not '${raw}'`);
+  return Math.floor(value);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const events = int(env, 'BENCH_EVENTS', 1_000_000, 1_000);
+  const seconds = int(env, 'BENCH_SECONDS', 10);
+  const only = (env.BENCH_ONLY ?? STEPS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const step of only) if (!STEPS.includes(step as Step)) throw new Error(`BENCH_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
+  return {
+    events,
+    // About 10 s per variant at ~1,000 fsyncs/s on the full run, proportionally less for a smoke run.
+    appends: int(env, 'BENCH_APPENDS', Math.max(500, Math.min(10_000, Math.round(events / 100)))),
+    seconds,
+    warmupSeconds: int(env, 'BENCH_WARMUP_SECONDS', Math.min(3, Math.max(1, Math.round(seconds / 4))), 0),
+    connections: int(env, 'BENCH_CONNECTIONS', 16),
+    rebuildTrials: int(env, 'BENCH_REBUILD_TRIALS', 3),
+    pageSize: int(env, 'BENCH_PAGE_SIZE', 10_000),
+    only: new Set(only as Step[]),
+    seed: int(env, 'BENCH_SEED', 20_240_601, 0),
+    keep: env.BENCH_KEEP === '1',
+    resultsDir: env.BENCH_RESULTS_DIR ?? 'bench/results',
+  };
+}

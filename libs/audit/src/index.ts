@@ -1,0 +1,13 @@
+export * from './chain';
+export * from './verification';
+export * from './signing/signing-key';
+export * from './log/store-log';
+export * from './export/ndjson-export';
+export { AuditModule } from './audit.module';
+export { AUDIT_OPTIONS, DEFAULT_CHECKPOINT_INTERVAL_MS, resolveAuditOptions } from './service/audit-options';
+export type { AuditModuleOptions } from './service/audit-options';
+export { AuditKeys, signingKeyDirectory } from './service/audit-keys';
+export { Checkpointer, LogBrokenError } from './service/checkpointer';
+export type { CheckpointOutcome } from './service/checkpointer';
+export { AuditHistory, toView } from './service/audit-history';
+export type { AuditEventView, HistoryFilter, HistoryPage } from './service/audit-history';

@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PublicKeyInfo, PublicKeyRing, SigningKey, parsePublicKey, publicKeyInfo } from '../signing/signing-key';
+import { AUDIT_OPTIONS, AuditModuleOptions, resolveAuditOptions } from './audit-options';
+
+/**
+ * Where the signing key lives: next to the embedded store's file (its data directory), in
+ * the configured data directory for EventStoreDB, and in memory only for an in-memory store
+ * (the log and its key go away together).
+ */
+export function signingKeyDirectory(store: EventStore, dataDir: string): string | undefined {
+  if (store.kind !== 'embedded') return dataDir;
+  const settings = (store as Partial<{ settings(): { file: string } }>).settings;
+  if (typeof settings !== 'function') return dataDir;
+  const file = settings.call(store).file;
+  return file === '' || file === ':memory:' ? undefined : dirname(file);
+}
+
+/** The service's signing key and the public keys whose checkpoints it trusts (its own first). */
+@Injectable()
+export class AuditKeys {
+  private readonly logger = new Logger('Audit');
+  readonly signing: SigningKey;
+  readonly trusted: PublicKeyRing;
+  private readonly extra: PublicKeyInfo[];
+
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(AUDIT_OPTIONS) options: AuditModuleOptions) {
+    const resolved = resolveAuditOptions(options);
+    const dir = signingKeyDirectory(store, resolved.dataDir);
+    this.signing = dir === undefined ? SigningKey.ephemeral() : SigningKey.loadOrCreate(dir);
+    if (dir === undefined) this.logger.warn('The store is in memory, so the audit signing key is held in memory only');
+    else this.logger.log(`Audit signing key ${this.signing.keyId} in ${dir}`);
+    const others = resolved.trustedKeyFiles.map((file) => parsePublicKey(readFileSync(file)));
+    this.trusted = new PublicKeyRing([this.signing.publicKey, ...others]);
+    this.extra = others.map(publicKeyInfo).filter((k) => k.keyId !== this.signing.keyId);
+  }
+
+  /** The public keys to publish: the service's own, then any others it trusts. */
+  publicKeys(): PublicKeyInfo[] {
+    return [this.signing.info(), ...this.extra];
+  }
+}

@@ -1,0 +1,3 @@
+export { MemoryLog } from './memory-log';
+export { generateHistory } from './generated-history';
+export type { GenerateOptions, GeneratedHistory } from './generated-history';
