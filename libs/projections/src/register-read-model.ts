@@ -151,6 +151,8 @@ export class RegisterReadModel {
   private readonly transfersById = new Map<string, TransferEntry>();
   private readonly arrangements = new Map<string, ArrangementRecord>();
   private readonly timelines = new Map<string, LoggedEvent[]>();
+  /** The current state of every federation and agreement, kept as events apply (the common, "known now" case). */
+  private readonly current: { federations: Map<string, FederationState>; agreements: Map<string, AgreementState> } = { federations: new Map(), agreements: new Map() };
   private lastPosition = 0;
   private count = 0;
 
@@ -249,8 +251,13 @@ export class RegisterReadModel {
       this.arrangements.set(id, record);
     }
     record.events.push(logged);
-    if (kind === 'federation') record.federation = federationDecider.evolve(record.federation ?? federationDecider.initialState, event as FederationEvent);
-    else if (kind === 'agreement') record.agreement = agreementDecider.evolve(record.agreement ?? agreementDecider.initialState, event as AgreementEvent);
+    if (kind === 'federation') {
+      record.federation = federationDecider.evolve(record.federation ?? federationDecider.initialState, event as FederationEvent);
+      this.current.federations.set(id, record.federation);
+    } else if (kind === 'agreement') {
+      record.agreement = agreementDecider.evolve(record.agreement ?? agreementDecider.initialState, event as AgreementEvent);
+      this.current.agreements.set(id, record.agreement);
+    }
     else record.study = studyDecider.evolve(record.study ?? studyDecider.initialState, event as StudyEvent);
     for (const code of this.involved(record, event)) this.addToTimeline(code, logged);
   }
@@ -296,15 +303,11 @@ export class RegisterReadModel {
 
   /** Arrangement states as known at `knownAtMs` (all of them when undefined). */
   knownArrangements(knownAtMs?: number): KnownArrangements {
+    if (knownAtMs === undefined) return this.current;
     const federations = new Map<string, FederationState>();
     const agreements = new Map<string, AgreementState>();
     for (const record of this.arrangements.values()) {
       if (record.kind === 'study') continue;
-      if (knownAtMs === undefined) {
-        if (record.federation) federations.set(record.id, record.federation);
-        if (record.agreement) agreements.set(record.id, record.agreement);
-        continue;
-      }
       const known = record.events.filter((e) => e.recordedAtMs <= knownAtMs);
       if (known.length === 0) continue;
       if (record.kind === 'federation') federations.set(record.id, known.reduce((s, e) => federationDecider.evolve(s, e.event as FederationEvent), federationDecider.initialState));
