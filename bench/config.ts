@@ -17,7 +17,13 @@ export interface BenchConfig {
   rebuildTrials: number;
   /** Rows per `readAll` page during the rebuild. */
   pageSize: number;
-  /** Which steps to run: append, rebuild, http (3 and 4 share one running service). */
+  /** Events in the history rebuilt through the EventStoreDB adapter (step esdb). */
+  esdbEvents: number;
+  /** Single-event appends per side through the EventStoreDB adapter (step esdb). */
+  esdbAppends: number;
+  /** A real EventStoreDB for step esdb (BENCH_EVENTSTORE_CONNECTION_STRING); unset: the in-process gRPC double. */
+  esdbConnectionString: string | undefined;
+  /** Which steps to run: append, rebuild, http (3 and 4 share one running service), esdb. */
   only: Set<Step>;
   /** Seed for the synthetic data (the same seed gives the same history, ids aside). */
   seed: number;
@@ -27,8 +33,8 @@ export interface BenchConfig {
   resultsDir: string;
 }
 
-export type Step = 'append' | 'rebuild' | 'http';
-const STEPS: Step[] = ['append', 'rebuild', 'http'];
+export type Step = 'append' | 'rebuild' | 'http' | 'esdb';
+const STEPS: Step[] = ['append', 'rebuild', 'http', 'esdb'];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
@@ -55,6 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     connections: int(env, 'BENCH_CONNECTIONS', 16),
     rebuildTrials: int(env, 'BENCH_REBUILD_TRIALS', 3),
     pageSize: int(env, 'BENCH_PAGE_SIZE', 10_000),
+    // The double keeps the whole log in memory and answers gRPC in this process: smaller sizes.
+    esdbEvents: int(env, 'BENCH_ESDB_EVENTS', 100_000, 1_000),
+    esdbAppends: int(env, 'BENCH_ESDB_APPENDS', 2_000),
+    esdbConnectionString: env.BENCH_EVENTSTORE_CONNECTION_STRING || undefined,
     only: new Set(only as Step[]),
     seed: int(env, 'BENCH_SEED', 20_240_601, 0),
     keep: env.BENCH_KEEP === '1',

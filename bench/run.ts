@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: four figures, each a ratio against a baseline measured in the same run
+ * `npm run bench`: four figures (and the informational EventStoreDB rows), each a ratio against a baseline measured in the same run
  * on the same machine (see bench/README.md). Writes bench/results/<date>.json and .md and
  * prints the table. Sizes come from the environment (bench/config.ts); a smoke run is
  * `BENCH_EVENTS=20000 BENCH_SECONDS=2 npm run bench`.
@@ -11,11 +11,17 @@ import { log } from './support/log';
 import { cpuSnapshot, foreignCpuShare, machineInfo } from './support/machine';
 import { cleanUp, fullGc } from './support/runtime';
 import { appendWorkload } from './workloads/append';
+import { esdbWorkload } from './workloads/esdb';
 import { httpWorkload } from './workloads/http';
 import { rebuildWorkload } from './workloads/rebuild';
 import { Workload, notRun } from './workloads/workload';
 
-const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, httpWorkload];
+const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, httpWorkload, esdbWorkload];
+
+/** A connection string without its user and password, for the report. */
+function redacted(connectionString: string | undefined): string | undefined {
+  return connectionString?.replace(/\/\/[^@/]*@/, '//***@');
+}
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -23,7 +29,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const t0 = process.hrtime.bigint();
   log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`);
-  log(`config: events=${config.events}, appends=${config.appends}, seconds=${config.seconds}, warm-up=${config.warmupSeconds}, connections=${config.connections}, steps=${[...config.only].join(',')}`);
+  log(`config: events=${config.events}, appends=${config.appends}, seconds=${config.seconds}, warm-up=${config.warmupSeconds}, connections=${config.connections}, esdb events=${config.esdbEvents}, esdb appends=${config.esdbAppends} (${config.esdbConnectionString ? redacted(config.esdbConnectionString) : 'gRPC double'}), steps=${[...config.only].join(',')}`);
 
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
@@ -62,7 +68,7 @@ async function main(): Promise<number> {
     finishedAt: finishedAt.toISOString(),
     durationSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
     machine,
-    config: { ...config, only: [...config.only] },
+    config: { ...config, esdbConnectionString: redacted(config.esdbConnectionString), only: [...config.only] },
     rows,
     details,
     failures,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { EventStore, SqliteEventStore } from '@samverkan/event-store';
 import { RegisterReadModel } from '@samverkan/projections';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ function rawScan(file: string, onProgress: (n: number) => void): { events: numbe
   return { events, seconds, checksum };
 }
 
-interface Rebuilt {
+export interface Rebuilt {
   seconds: number;
   pages: number;
   /** Process memory just before (after a full GC) and with the model loaded (after a full GC). */
@@ -48,14 +48,20 @@ interface Rebuilt {
   check: { applied: number; sample: number; arrangements: number };
 }
 
+/** Where a rebuild reads from: the store it opens, and the position after which the history starts (undefined: the start). */
+export interface RebuildSource {
+  open: () => EventStore;
+  after?: number;
+}
+
 /** One rebuild into a fresh model: `readAll` pages of `pageSize` through `apply`; memory read while the model is alive. */
-async function rebuildOnce(dir: string, events: number, pageSize: number, label: string): Promise<Rebuilt> {
+async function rebuildOnce(source: RebuildSource, events: number, pageSize: number, label: string): Promise<Rebuilt> {
   fullGc();
   const before = process.memoryUsage();
-  const store = SqliteEventStore.open({ dataDir: dir });
+  const store = source.open();
   const model = new RegisterReadModel();
   const bar = progress(label, events, 'events');
-  let after = 0;
+  let after = source.after;
   let read = 0;
   let pages = 0;
   const t0 = process.hrtime.bigint();
@@ -82,6 +88,45 @@ async function rebuildOnce(dir: string, events: number, pageSize: number, label:
   };
   if (check.applied !== events) throw new Error(`the read model applied ${check.applied} of ${events} events`);
   return { seconds, pages, before, loaded, check };
+}
+
+export interface Trial {
+  scanSeconds: number;
+  rebuildSeconds: number;
+  pages: number;
+}
+
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+/**
+ * Raw scan of the SQLite `file` and rebuild from `source` alternate, `config.rebuildTrials`
+ * times each; the figures are the medians (a shared VM's noise is large next to a 5–10 s
+ * measurement). RSS is taken in the first trial, the only one that starts from a process
+ * that never held a model.
+ */
+export async function alternateTrials(
+  file: string,
+  source: RebuildSource,
+  events: number,
+  config: Pick<BenchConfig, 'rebuildTrials' | 'pageSize'>,
+): Promise<{ trials: Trial[]; first: Rebuilt }> {
+  const trials: Trial[] = [];
+  let first: Rebuilt | undefined;
+  for (let trial = 1; trial <= config.rebuildTrials; trial++) {
+    const suffix = config.rebuildTrials > 1 ? ` (trial ${trial}/${config.rebuildTrials})` : '';
+    fullGc();
+    const scanBar = progress(`raw scan + JSON.parse${suffix}`, events, 'events');
+    const scan = rawScan(file, (n) => scanBar.update(n));
+    scanBar.update(scan.events);
+    scanBar.stop();
+    if (scan.events !== events) throw new Error(`raw scan read ${scan.events} events, expected ${events}`);
+    const rebuilt = await rebuildOnce(source, events, config.pageSize, `rebuild read models${suffix}`);
+    first ??= rebuilt;
+    trials.push({ scanSeconds: scan.seconds, rebuildSeconds: rebuilt.seconds, pages: rebuilt.pages });
+    log(`trial ${trial}: raw scan ${rate(events / scan.seconds, 'events/s')}, rebuild ${rate(events / rebuilt.seconds, 'events/s')}`);
+  }
+  if (!first) throw new Error('no rebuild trial ran');
+  return { trials, first };
 }
 
 /** The ProjectionRunner's subscription batch (SqliteEventStore's default `subscriptionBatchSize`): how the service itself rebuilds on start. */
@@ -114,30 +159,12 @@ export const rebuildWorkload: Workload = {
     );
 
     // ------------------------------------------------------------ trials
-    // Raw scan and rebuild alternate, `trials` times each; the rates are the medians (a
-    // shared VM's noise is large next to a 5–10 s measurement). RSS is taken in the first
-    // trial, the only one that starts from a process that never held a model.
-    const trials: { scanSeconds: number; rebuildSeconds: number; pages: number }[] = [];
-    let first: Rebuilt | undefined;
-    for (let trial = 1; trial <= config.rebuildTrials; trial++) {
-      const suffix = config.rebuildTrials > 1 ? ` (trial ${trial}/${config.rebuildTrials})` : '';
-      fullGc();
-      const scanBar = progress(`raw scan + JSON.parse${suffix}`, history.events, 'events');
-      const scan = rawScan(file, (n) => scanBar.update(n));
-      scanBar.update(scan.events);
-      scanBar.stop();
-      if (scan.events !== history.events) throw new Error(`raw scan read ${scan.events} events, expected ${history.events}`);
-      const rebuilt = await rebuildOnce(dir, history.events, config.pageSize, `rebuild read models${suffix}`);
-      first ??= rebuilt;
-      trials.push({ scanSeconds: scan.seconds, rebuildSeconds: rebuilt.seconds, pages: rebuilt.pages });
-      log(`trial ${trial}: raw scan ${rate(history.events / scan.seconds, 'events/s')}, rebuild ${rate(history.events / rebuilt.seconds, 'events/s')}`);
-    }
-    if (!first) throw new Error('no rebuild trial ran');
+    const source: RebuildSource = { open: () => SqliteEventStore.open({ dataDir: dir }) };
+    const { trials, first } = await alternateTrials(file, source, history.events, config);
     const { before, loaded, check } = first;
     // The same rebuild in the service's own batch size: RSS depends on the page size (see 2d).
-    const small = await rebuildOnce(dir, history.events, SERVICE_BATCH, `rebuild, pages of ${SERVICE_BATCH}`);
+    const small = await rebuildOnce(source, history.events, SERVICE_BATCH, `rebuild, pages of ${SERVICE_BATCH}`);
     log(`pages of ${SERVICE_BATCH}: ${rate(history.events / small.seconds, 'events/s')}, RSS ${mib(small.loaded.rss)} (before ${mib(small.before.rss)})`);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
     const scan = { events: history.events, seconds: median(trials.map((t) => t.scanSeconds)) };
     const read = history.events;
     const rebuildSeconds = median(trials.map((t) => t.rebuildSeconds));
