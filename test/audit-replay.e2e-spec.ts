@@ -2,7 +2,7 @@ import { generateHistory } from '@samverkan/audit/testing';
 import { EventStoreDbEventStore, SqliteEventStore } from '@samverkan/event-store';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -138,16 +138,20 @@ describe('replay: every read model rebuilt from an empty state, in another proce
   describe('S1 on EventStoreDB (the in-process double)', () => {
     let double: EventStoreDbDouble;
     let running: RunningApp;
+    let keyDir: string;
 
     beforeAll(async () => {
       double = new EventStoreDbDouble();
       await double.start();
-      running = await startApp({ store: new EventStoreDbEventStore(double.connectionString) });
+      // With EventStoreDB the signing key lives in SAMVERKAN_DATA_DIR.
+      keyDir = mkdtempSync(join(tmpdir(), 'samverkan-replay-esdb-'));
+      running = await startApp({ store: new EventStoreDbEventStore(double.connectionString), env: { SAMVERKAN_DATA_DIR: keyDir } });
       await runScenario(running.url, loadScenario('s1'));
     }, 60_000);
     afterAll(async () => {
       await running.close();
       await double.stop();
+      rmSync(keyDir, { recursive: true, force: true });
     });
 
     it('replays from EventStoreDB and equals live; the chain is in the metadata there too', async () => {
@@ -156,9 +160,11 @@ describe('replay: every read model rebuilt from an empty state, in another proce
       expect(json).toMatchObject({ ok: true, differenceCount: 0, source: expect.stringContaining('EventStoreDB') });
       expect(json.events).toBeGreaterThan(300);
 
-      const verified = await cliHere(['verify', '--esdb', double.connectionString, '--json']);
+      expect(existsSync(join(keyDir, 'audit-signing-key.pem'))).toBe(true);
+      expect((await fetch(`${running.url}/v1/audit/checkpoints`, { method: 'POST' })).status).toBe(201);
+      const verified = await cliHere(['verify', '--esdb', double.connectionString, '--data-dir', keyDir, '--json']);
       expect(verified.code).toBe(0);
-      expect(verified.json).toMatchObject({ ok: true, unchained: 0, checked: json.events });
+      expect(verified.json).toMatchObject({ ok: true, unchained: 0, checked: json.events + 1, checkpoints: { compared: 1, signatures: 'checked' } });
       const [dissolved] = (await running.store.readStream('federation-fjarde-storstadsregionen')).slice(-1);
       expect(dissolved.metadata.chain).toMatchObject({ v: 1, prev: expect.stringMatching(/^[0-9a-f]{64}$/) });
     }, 60_000);

@@ -51,8 +51,7 @@ export class Startup implements OnApplicationBootstrap, OnApplicationShutdown {
     this.runner.addObserver((event) => this.idempotency.observe(event));
     await this.runner.start();
     const { appended } = await this.seeder.seed();
-    const head = await this.store.headPosition();
-    await this.runner.waitFor(head, 60_000);
+    if (!(await this.runner.settle(60_000))) this.logger.warn('The read models did not catch up with the log within 60 s; continuing');
     this.logger.log(`Read models at position ${this.runner.position} (${this.runner.model.eventCount} events, ${appended} registered now) in ${Date.now() - started} ms`);
   }
 

@@ -65,8 +65,13 @@ export class ProjectionRunner implements OnApplicationShutdown {
       )
       .subscribe((message) => {
         this.connected = true;
-        if (message.kind === 'event') this.applyOne(message.event);
-        else if (message.kind === 'caught-up') caughtUp.next();
+        if (message.kind === 'event') {
+          this.applyOne(message.event);
+          return;
+        }
+        // The subscription examined the log up to here; events it filtered out (audit checkpoints) count as read.
+        if (message.position > this.position) this.progress.next(message.position);
+        if (message.kind === 'caught-up') caughtUp.next();
       });
     return firstValueFrom(caughtUp);
   }
@@ -107,10 +112,26 @@ export class ProjectionRunner implements OnApplicationShutdown {
     );
   }
 
+  /** The position of the first event the read models still have to apply, if any (events of other streams do not count). */
+  private async nextPending(): Promise<number | undefined> {
+    const [next] = await this.store.readAll({ after: this.position || undefined, maxCount: 1, filter: { streamPrefixes: REGISTER_STREAM_PREFIXES } });
+    return next?.position;
+  }
+
+  /** Resolves once every register event in the log has been applied (false after `timeoutMs`). */
+  async settle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (let pending = await this.nextPending(); pending !== undefined; pending = await this.nextPending()) {
+      if (!(await this.waitFor(pending, Math.max(0, deadline - Date.now())))) return false;
+    }
+    return true;
+  }
+
   /** How far behind the log the read models are. */
   async lag(): Promise<{ position: number; head: number; lagMs: number }> {
     const head = await this.store.headPosition();
-    return { position: this.position, head, lagMs: head > this.position ? Date.now() - this.lastAppliedAtMs : 0 };
+    const behind = head > this.position && (await this.nextPending()) !== undefined;
+    return { position: this.position, head, lagMs: behind ? Date.now() - this.lastAppliedAtMs : 0 };
   }
 
   onApplicationShutdown(): void {

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { EventToAppend } from '@samverkan/event-store';
 import { canonicalJson } from '../chain/canonical-json';
@@ -50,9 +51,15 @@ export interface CheckpointData extends CheckpointBody {
 
 export const GENESIS_DIGEST = '0'.repeat(64);
 
-/** One step of the log digest. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer }).hash;
+const scratch = Buffer.alloc(64);
+
+/** One step of the log digest: SHA-256 of the previous digest's 32 bytes followed by the event hash's 32 bytes. */
 export function nextDigest(digest: Buffer, hashHex: string): Buffer {
-  return createHash('sha256').update(digest).update(Buffer.from(hashHex, 'hex')).digest();
+  if (!oneShot) return createHash('sha256').update(digest).update(Buffer.from(hashHex, 'hex')).digest();
+  digest.copy(scratch, 0, 0, 32);
+  scratch.write(hashHex, 32, 32, 'hex');
+  return oneShot('sha256', scratch, 'buffer');
 }
 
 export function signCheckpoint(body: Omit<CheckpointBody, 'format' | 'key'>, key: SigningKey): CheckpointData {

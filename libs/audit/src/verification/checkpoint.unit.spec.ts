@@ -38,3 +38,13 @@ describe('checkpoints', () => {
     expect(nextDigest(one, 'd'.repeat(64))).not.toEqual(nextDigest(Buffer.from(GENESIS_DIGEST, 'hex'), 'd'.repeat(64)));
   });
 });
+
+describe('the log digest step', () => {
+  it('is SHA-256 over the previous digest and the event hash, as bytes', () => {
+    const { createHash } = jest.requireActual('node:crypto') as typeof import('node:crypto');
+    const previous = Buffer.from('1'.repeat(64), 'hex');
+    const expected = createHash('sha256').update(previous).update(Buffer.from('e'.repeat(64), 'hex')).digest();
+    expect(nextDigest(previous, 'e'.repeat(64))).toEqual(expected);
+    expect(previous).toEqual(Buffer.from('1'.repeat(64), 'hex'));
+  });
+});
