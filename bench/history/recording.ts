@@ -1,5 +1,4 @@
-import { CommandContext, SAMVERKAN_NAMESPACE, newCommandContext } from '@samverkan/commands';
-import { DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType } from '@samverkan/domain';
+import { CommandContext, SAMVERKAN_NAMESPACE, newCommandContext, toEventsToAppend } from '@samverkan/commands';
 import { EventStore, EventToAppend, ExpectedRevision } from '@samverkan/event-store';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
@@ -53,25 +52,8 @@ export function seederContext(purpose: string): CommandContext {
   return { commandId, correlationId: commandId, causationId: commandId, actor: 'samverkan', source: 'samverkan:reference-data' };
 }
 
-/** Decided events as CommandPath appends them: ids derived from the command, full metadata. */
-export function toAppend(decided: readonly DomainEvent[], stream: string, context: CommandContext, recordedAt: string): EventToAppend[] {
-  return decided.map((event, index) => ({
-    id: uuidv5(`${context.commandId}/${stream}/${index}`, SAMVERKAN_NAMESPACE),
-    type: event.type,
-    data: event.data as Record<string, unknown>,
-    metadata: {
-      commandId: context.commandId,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      actor: context.actor,
-      source: context.source,
-      recordedAt,
-      schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SamverkanEventType],
-      ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
-      ...(context.requestHash ? { requestHash: context.requestHash } : {}),
-    },
-  }));
-}
+/** Decided events exactly as CommandPath appends them. */
+export const toAppend = toEventsToAppend;
 
 /** Appends through the store with the expected revision of each stream, as the command path does. */
 export class StoreSink {

@@ -3,7 +3,7 @@ export { Catalog } from './catalog';
 export { Clock, SystemClock } from './command-path/clock';
 export { CommandPath } from './command-path/command-path';
 export type { CommandSpec } from './command-path/command-path';
-export { readAsCurrent } from './command-path/command-path';
+export { readAsCurrent, toEventsToAppend } from './command-path/command-path';
 export type { CommandResult } from './command-path/command-result';
 export type { CommandContext } from './command-path/command-context';
 export { newCommandContext, derivedId, SAMVERKAN_NAMESPACE } from './command-path/command-context';

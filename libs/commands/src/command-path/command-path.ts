@@ -99,22 +99,7 @@ export class CommandPath {
       }
 
       const recordedAt = this.clock.now().toISOString();
-      const unsealed: EventToAppend[] = decided.map((event, index) => ({
-        id: uuidv5(`${context.commandId}/${stream}/${index}`, SAMVERKAN_NAMESPACE),
-        type: event.type,
-        data: event.data as Record<string, unknown>,
-        metadata: {
-          commandId: context.commandId,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          actor: context.actor,
-          source: context.source,
-          recordedAt,
-          schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SamverkanEventType],
-          ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
-          ...(context.requestHash ? { requestHash: context.requestHash } : {}),
-        },
-      }));
+      const unsealed = toEventsToAppend(decided, stream, context, recordedAt);
       // The audit chain: each event's metadata links to the hash of the stream's previous event.
       const events = sealBatch(stream, chainHeadOf(recorded), unsealed);
 
@@ -140,4 +125,24 @@ export class CommandPath {
 /** A stored event in today's shape (old schema versions are upcast on read). */
 export function readAsCurrent(event: RecordedEvent): DomainEvent {
   return upcast(event.type, event.metadata.schemaVersion ?? 1, event.data);
+}
+
+/** Decided events as the command path appends them: ids derived from the command (so a retry cannot append twice), full metadata. */
+export function toEventsToAppend(decided: readonly DomainEvent[], stream: string, context: CommandContext, recordedAt: string): EventToAppend[] {
+  return decided.map((event, index) => ({
+    id: uuidv5(`${context.commandId}/${stream}/${index}`, SAMVERKAN_NAMESPACE),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: {
+      commandId: context.commandId,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      actor: context.actor,
+      source: context.source,
+      recordedAt,
+      schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SamverkanEventType],
+      ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+      ...(context.requestHash ? { requestHash: context.requestHash } : {}),
+    },
+  }));
 }
