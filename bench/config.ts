@@ -23,7 +23,11 @@ export interface BenchConfig {
   esdbAppends: number;
   /** A real EventStoreDB for step esdb (BENCH_EVENTSTORE_CONNECTION_STRING); unset: the in-process gRPC double. */
   esdbConnectionString: string | undefined;
-  /** Which steps to run: append, rebuild, http (3 and 4 share one running service), esdb. */
+  /** SSE subscribers in the fan-out step. */
+  fanoutSubscribers: number;
+  /** Transfers per second sent while the fan-out is measured. */
+  fanoutRate: number;
+  /** Which steps to run: append, rebuild, audit, http (3 and 4 share one running service), fanout, esdb. */
   only: Set<Step>;
   /** Seed for the synthetic data (the same seed gives the same history, ids aside). */
   seed: number;
@@ -33,8 +37,8 @@ export interface BenchConfig {
   resultsDir: string;
 }
 
-export type Step = 'append' | 'rebuild' | 'http' | 'esdb';
-const STEPS: Step[] = ['append', 'rebuild', 'http', 'esdb'];
+export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb';
+const STEPS: Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb'];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
@@ -65,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     esdbEvents: int(env, 'BENCH_ESDB_EVENTS', 100_000, 1_000),
     esdbAppends: int(env, 'BENCH_ESDB_APPENDS', 2_000),
     esdbConnectionString: env.BENCH_EVENTSTORE_CONNECTION_STRING || undefined,
+    fanoutSubscribers: int(env, 'BENCH_FANOUT_SUBSCRIBERS', 100),
+    fanoutRate: int(env, 'BENCH_FANOUT_RATE', 100),
     only: new Set(only as Step[]),
     seed: int(env, 'BENCH_SEED', 20_240_601, 0),
     keep: env.BENCH_KEEP === '1',

@@ -11,12 +11,14 @@ import { log } from './support/log';
 import { cpuSnapshot, foreignCpuShare, machineInfo } from './support/machine';
 import { cleanUp, fullGc } from './support/runtime';
 import { appendWorkload } from './workloads/append';
+import { auditWorkload } from './workloads/audit';
 import { esdbWorkload } from './workloads/esdb';
+import { fanoutWorkload } from './workloads/fanout';
 import { httpWorkload } from './workloads/http';
 import { rebuildWorkload } from './workloads/rebuild';
 import { Workload, notRun } from './workloads/workload';
 
-const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, httpWorkload, esdbWorkload];
+const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload];
 
 /** A connection string without its user and password, for the report. */
 function redacted(connectionString: string | undefined): string | undefined {

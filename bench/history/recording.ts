@@ -1,3 +1,4 @@
+import { ChainSealer } from '@samverkan/audit/chain';
 import { CommandContext, SAMVERKAN_NAMESPACE, newCommandContext, toEventsToAppend } from '@samverkan/commands';
 import { EventStore, EventToAppend, ExpectedRevision } from '@samverkan/event-store';
 import { randomUUID } from 'node:crypto';
@@ -55,9 +56,14 @@ export function seederContext(purpose: string): CommandContext {
 /** Decided events exactly as CommandPath appends them. */
 export const toAppend = toEventsToAppend;
 
-/** Appends through the store with the expected revision of each stream, as the command path does. */
+/**
+ * Appends through the store with the expected revision of each stream, as the command path
+ * does, each batch sealed into its stream's hash chain (so the log verifies, as the
+ * service's own would).
+ */
 export class StoreSink {
   private readonly revisions = new Map<string, number>();
+  private readonly sealer = new ChainSealer();
   appended = 0;
   appendCalls = 0;
 
@@ -67,7 +73,7 @@ export class StoreSink {
     if (events.length === 0) return;
     const current = this.revisions.get(stream);
     const expectedRevision: ExpectedRevision = current === undefined ? 'no-stream' : current;
-    const result = await this.store.appendToStream(stream, events, { expectedRevision });
+    const result = await this.store.appendToStream(stream, this.sealer.seal(stream, events), { expectedRevision });
     this.revisions.set(stream, result.nextRevision);
     this.appended += events.length;
     this.appendCalls++;

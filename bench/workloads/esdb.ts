@@ -89,8 +89,8 @@ export const esdbWorkload: Workload = {
   step: 'esdb',
   title: 'The EventStoreDB adapter (informational)',
   rows: [
-    { id: '5a', figure: 'Single-event appends with expected revision: EventStoreDbEventStore (gRPC double, or BENCH_EVENTSTORE_CONNECTION_STRING) vs raw better-sqlite3 inserts', target: 'informational' },
-    { id: '5b', figure: 'Rebuild every read model through EventStoreDbEventStore.readAll (gRPC double, or BENCH_EVENTSTORE_CONNECTION_STRING) vs raw scan + JSON.parse of the same history in SQLite', target: 'informational' },
+    { id: 'E1', figure: 'Single-event appends with expected revision: EventStoreDbEventStore (gRPC double, or BENCH_EVENTSTORE_CONNECTION_STRING) vs raw better-sqlite3 inserts', target: 'informational' },
+    { id: 'E2', figure: 'Rebuild every read model through EventStoreDbEventStore.readAll (gRPC double, or BENCH_EVENTSTORE_CONNECTION_STRING) vs raw scan + JSON.parse of the same history in SQLite', target: 'informational' },
   ],
 
   async run(config: BenchConfig): Promise<StepResult> {

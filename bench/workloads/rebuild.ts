@@ -1,14 +1,11 @@
 import Database from 'better-sqlite3';
 import { EventStore, SqliteEventStore } from '@samverkan/event-store';
 import { RegisterReadModel } from '@samverkan/projections';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { BenchConfig } from '../config';
-import { generateHistory } from '../history/generator';
-import { StoreSink } from '../history/recording';
+import { embeddedHistory } from '../history/shared';
 import { mib, rate, verdict } from '../report';
 import { log, progress } from '../support/log';
-import { GiB, fullGc, rssBytes, tempDir } from '../support/runtime';
+import { GiB, fullGc } from '../support/runtime';
 import { StepResult, Workload } from './workload';
 
 /**
@@ -19,7 +16,7 @@ import { StepResult, Workload } from './workload';
  */
 
 /** The floor: one statement over the table in position order, both JSON columns parsed. */
-function rawScan(file: string, onProgress: (n: number) => void): { events: number; seconds: number; checksum: number } {
+export function rawScan(file: string, onProgress: (n: number) => void): { events: number; seconds: number; checksum: number } {
   const db = new Database(file, { readonly: true });
   const statement = db.prepare<[], [number, string, string, number, string, string, string, string]>(
     'SELECT position, id, stream, revision, type, data, metadata, created FROM events ORDER BY position',
@@ -143,20 +140,7 @@ export const rebuildWorkload: Workload = {
   ],
 
   async run(config: BenchConfig): Promise<StepResult> {
-    const dir = tempDir('rebuild');
-    const file = join(dir, 'events.sqlite');
-
-    // ------------------------------------------------------------ the history
-    const generator = SqliteEventStore.open({ dataDir: dir });
-    const sink = new StoreSink(generator);
-    const genBar = progress('generate history', config.events, 'events');
-    const history = await generateHistory(sink, { events: config.events, seed: config.seed, onProgress: (n) => genBar.update(n) });
-    genBar.stop();
-    await generator.close();
-    const fileBytes = statSync(file).size;
-    log(
-      `history: ${history.events.toLocaleString('en-US')} events in ${history.appendCalls.toLocaleString('en-US')} appends, ${history.federations} federations, ${history.agreements} agreements, ${history.studies} studies, ${history.refused} refused commands skipped; file ${mib(fileBytes)}`,
-    );
+    const { dir, file, history, fileBytes } = await embeddedHistory(config);
 
     // ------------------------------------------------------------ trials
     const source: RebuildSource = { open: () => SqliteEventStore.open({ dataDir: dir }) };

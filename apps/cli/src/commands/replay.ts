@@ -5,7 +5,37 @@ import { RegisterReadModel } from '@samverkan/projections';
 import { CommandContext, count, json, note, out, progress, rate } from '../context';
 import { ServiceClient } from '../http';
 import { CliError } from '../options';
-import { logSource } from '../sources';
+import { LogSource, logSource } from '../sources';
+
+export interface Replayed {
+  model: RegisterReadModel;
+  events: number;
+  seconds: number;
+  /** The dates the log names (effective dates, ends, milestones): where answers may change. Empty unless asked for. */
+  dates: Set<string>;
+}
+
+/**
+ * The replay itself: every read model rebuilt from an empty state, applying the log in
+ * commit order up to `upTo`. The bench measures this function (`npm run bench`, step audit).
+ */
+export async function replayLog(
+  log: Pick<LogSource, 'pages'>,
+  options: { upTo?: number; collectDates?: boolean; onProgress?: (done: number, total: number, events: number) => void } = {},
+): Promise<Replayed> {
+  const model = new RegisterReadModel();
+  const dates = new Set<string>();
+  let events = 0;
+  const started = process.hrtime.bigint();
+  for await (const page of log.pages({ upTo: options.upTo, onProgress: options.onProgress })) {
+    for (let i = 0; i < page.length; i++) {
+      model.apply(page[i]);
+      if (options.collectDates) collectDates(page[i], dates);
+    }
+    events += page.length;
+  }
+  return { model, events, dates, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
 
 /** One way the rebuilt read models disagree with the live service. */
 export interface Difference {
@@ -40,24 +70,15 @@ export async function replayCommand(ctx: CommandContext): Promise<number> {
 
   const before = await livePosition(live);
   const log = logSource(options, io.env);
-  const model = new RegisterReadModel();
-  const dates = new Set<string>();
-  let events = 0;
   const bar = progress(ctx, 'replay');
-  const started = process.hrtime.bigint();
+  let replayed: Replayed;
   try {
-    for await (const page of log.pages({ upTo: before, onProgress: (done, total, n) => bar.update(done, total, n) })) {
-      for (let i = 0; i < page.length; i++) {
-        model.apply(page[i]);
-        if (!given) collectDates(page[i], dates);
-      }
-      events += page.length;
-    }
+    replayed = await replayLog(log, { upTo: before, collectDates: !given, onProgress: (done, total, n) => bar.update(done, total, n) });
   } finally {
     bar.stop();
     await log.close();
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { model, dates, events, seconds } = replayed;
   note(ctx, `Rebuilt the read models from ${count(events)} events of ${log.description} in ${seconds.toFixed(2)} s (${count(rate(events, seconds))} events/s); comparing with ${url} at position ${before} …`);
 
   const today = options.today ?? stockholmDateOf(new Date());
