@@ -53,6 +53,19 @@ module.exports = {
       to: { path: '/testing/' },
     },
     {
+      name: 'web-talks-only-http',
+      comment: 'The dashboard (apps/web) is a client of the public HTTP API: it imports no server code, and no server code imports it.',
+      severity: 'error',
+      from: { path: '^apps/web/' },
+      to: { path: ['^libs/', '^apps/(?!web/)', 'node_modules/@nestjs', 'node_modules/@samverkan'] },
+    },
+    {
+      name: 'server-not-into-web',
+      severity: 'error',
+      from: { path: '^(libs|apps/(?!web/))' },
+      to: { path: '^apps/web/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

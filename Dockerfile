@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and the native SQLite addon, then keep only production dependencies.
+# Build: compile TypeScript and the native SQLite addon, build the dashboard (dist/web), then keep only production dependencies.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -18,6 +18,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
+# dist holds the compiled service and the built dashboard (dist/web), which the service serves at /.
 COPY --from=build /app/dist ./dist
 RUN mkdir -p /var/lib/samverkan && chown node:node /var/lib/samverkan
 USER node

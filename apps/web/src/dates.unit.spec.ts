@@ -1,0 +1,48 @@
+import { SLIDER_MAX, addDays, axisFor, dateOfSliderValue, fractionOf, fromLocalInputValue, isCalendarDate, sliderValueOf, todayInStockholm, yearTicks } from './dates';
+
+describe('the dashboard’s dates', () => {
+  it('accepts real calendar dates only', () => {
+    expect(isCalendarDate('2020-02-29')).toBe(true);
+    expect(isCalendarDate('2019-02-29')).toBe(false);
+    expect(isCalendarDate('2019-2-1')).toBe(false);
+  });
+
+  it('maps the slider (a day per step, 2000-01-01 to 2030-12-31) to dates and back', () => {
+    expect(dateOfSliderValue(0)).toBe('2000-01-01');
+    expect(dateOfSliderValue(SLIDER_MAX)).toBe('2030-12-31');
+    for (const date of ['2000-01-01', '2019-12-31', '2020-01-01', '2024-02-29', '2030-12-31']) expect(dateOfSliderValue(sliderValueOf(date))).toBe(date);
+    expect(sliderValueOf('2020-01-01') - sliderValueOf('2019-12-31')).toBe(1);
+    // Outside the range the slider rests at its ends.
+    expect(sliderValueOf('1999-06-01')).toBe(0);
+    expect(sliderValueOf('2031-01-01')).toBe(SLIDER_MAX);
+  });
+
+  it('adds days across month, year and leap-day boundaries', () => {
+    expect(addDays('2019-12-31', 1)).toBe('2020-01-01');
+    expect(addDays('2020-03-01', -1)).toBe('2020-02-29');
+  });
+
+  it('gives today in Europe/Stockholm, not in UTC', () => {
+    // 23:30 UTC on 31 December is already 1 January in Stockholm.
+    expect(todayInStockholm(new Date('2019-12-31T23:30:00Z'))).toBe('2020-01-01');
+    expect(todayInStockholm(new Date('2020-06-01T12:00:00Z'))).toBe('2020-06-01');
+  });
+
+  it('reads a datetime-local value as an instant', () => {
+    expect(fromLocalInputValue('')).toBeUndefined();
+    expect(fromLocalInputValue('2019-11-01T12:00:00.123')).toBe(new Date('2019-11-01T12:00:00.123').toISOString());
+  });
+
+  it('lays dates on a timeline axis of whole years, at least 2000 to 2030', () => {
+    const axis = axisFor(['2008-01-01', null, '2022-12-31']);
+    expect(new Date(axis.startMs).toISOString().slice(0, 10)).toBe('2000-01-01');
+    expect(new Date(axis.endMs).toISOString().slice(0, 10)).toBe('2031-01-01');
+    expect(fractionOf(axis, '2000-01-01')).toBe(0);
+    expect(fractionOf(axis, '2031-01-01')).toBe(1);
+    expect(fractionOf(axis, '1990-01-01')).toBe(0);
+    const wide = axisFor(['1995-05-05', '2040-01-01']);
+    expect(new Date(wide.startMs).getUTCFullYear()).toBe(1995);
+    expect(new Date(wide.endMs).getUTCFullYear()).toBe(2041);
+    expect(yearTicks(axis, 5)).toEqual([2000, 2005, 2010, 2015, 2020, 2025, 2030]);
+  });
+});
