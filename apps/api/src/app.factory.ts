@@ -5,14 +5,26 @@ import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isUtf8 } from 'node:buffer';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { KEY_RING, KeyRing, sha256Hex } from '@samverkan/access';
-import { Clock } from '@samverkan/commands';
+import { Clock, RequestValidationError } from '@samverkan/commands';
 import { EventStore } from '@samverkan/event-store';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ServiceConfig } from './config';
-import { ProblemDetailsFilter } from './problem-details.filter';
+import { ProblemDetailsFilter, problem, toProblem } from './problem-details.filter';
 import { requestValidationPipe } from './validation';
+import { serveWebApp } from './web-app';
+
+/**
+ * How long a client may take to send a whole request (headers and body); past it Node answers
+ * 408 and closes the socket, so a client that declares more body than it sends cannot hold a
+ * connection open. Responses are not limited: the SSE feeds stay open as long as they are read.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The largest request body accepted (413 beyond it). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -23,11 +35,13 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Buffer logs until the pino logger is ready (default true). */
   bufferLogs?: boolean;
+  /** The built dashboard's folder (default: found next to the service, see web-app.ts); null: serve no dashboard. */
+  webRoot?: string | null;
 }
 
 /** Builds the whole service (used by main.ts and by the tests, so both run the same app). */
 export async function createApp(config: ServiceConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true, requestTimeout: REQUEST_TIMEOUT_MS, frameworkErrors: replyWithProblem, clientErrorHandler: answerClientError });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: options.bufferLogs ?? true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -46,10 +60,45 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveWebApp(app, options.webRoot);
   await app.init();
   // JSON in (contract: Conventions): any other body is 415, including the plain-text and form bodies Fastify and Nest parse by default.
-  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  // JSON is UTF-8 (RFC 8259 §8.1). Decoded as a string, invalid bytes would silently become U+FFFD and be
+  // recorded so; they are refused instead. The rest is Fastify's own parser (which refuses __proto__ keys).
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    if (!isUtf8(body as Buffer)) return done(new RequestValidationError([{ field: 'body', message: 'must be UTF-8' }]), undefined);
+    parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
   return app;
+}
+
+/** Errors the router raises before any route or filter runs (a path that is not valid percent-encoding, a parameter too long): problem+json too. */
+function replyWithProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { problem: body, headers } = toProblem(error);
+  void reply.code(body.status).headers({ ...headers, 'content-type': 'application/problem+json; charset=utf-8' }).send(JSON.stringify(body));
+}
+
+/**
+ * Requests Node's HTTP parser cannot read (malformed framing, headers too large, too slow): answered
+ * with problem+json like every other refusal, then the connection is closed, as Fastify's default does.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const body =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? problem(408, 'request-timeout', 'The request did not arrive in time.')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? problem(431, 'headers-too-large', 'The request headers are larger than the server accepts.')
+        : problem(400, 'validation-failed', 'The request is not valid HTTP.', [{ field: 'request', message: 'must be a well-formed HTTP/1.1 request' }]);
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
 }
 
 /**
@@ -60,7 +109,9 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
 async function harden(app: NestFastifyApplication, config: ServiceConfig): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"] },
+      // No upgrade-insecure-requests: the service speaks plain HTTP (TLS ends at a proxy in front of
+      // it), and the directive would make browsers fetch the dashboard's own files over https.
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null },
     },
   });
   if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], exposedHeaders: ['ETag', 'Retry-After'] });

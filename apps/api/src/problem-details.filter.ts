@@ -28,6 +28,8 @@ const TITLES: Record<string, string> = {
   'rate-limited': 'Too many requests',
   'read-model-timeout': 'The read model did not reach the requested position in time',
   'store-unavailable': 'The event store is unavailable',
+  'request-timeout': 'The request took too long to arrive',
+  'headers-too-large': 'The request headers are too large',
   'internal-error': 'Internal error',
 };
 
@@ -38,7 +40,7 @@ function statusOfDomainCode(code: DomainErrorCode): number {
   return 422;
 }
 
-function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
+export function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
   // Every 400 lists its fields (contract: Conventions); one without a field of its own is about the body as a whole.
   const fields = errors ?? (status === 400 ? [{ field: 'body', message: detail }] : undefined);
   return { type: `${TYPE_BASE}${code}`, title: TITLES[code] ?? 'The register refused the command', status, detail, code, ...(fields ? { errors: fields } : {}) };
@@ -63,6 +65,8 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   }
   const fastify = fastifyError(error);
   if (fastify) return { problem: fastify, headers: {} };
+  // Node's request stream fails so when the client hangs up before its body has arrived: not our error, and no one is listening.
+  if (isAbortedRequest(error)) return { problem: problem(400, 'validation-failed', 'The request was aborted before its body arrived.'), headers: {} };
   return { problem: problem(500, 'internal-error', 'Something went wrong on our side; it has been logged.'), headers: {} };
 }
 
@@ -77,6 +81,13 @@ function fromHttpException(error: HttpException): Problem {
   return problem(status, code, detail);
 }
 
+/** Matched by shape: Node's own errors may come from another realm (as under Jest), where instanceof Error fails. */
+function isAbortedRequest(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'ECONNRESET' && message === 'aborted';
+}
+
 /** Errors Fastify raises before a route runs: bad JSON, too large, wrong content type. */
 function fastifyError(error: unknown): Problem | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -86,6 +97,9 @@ function fastifyError(error: unknown): Problem | undefined {
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem(415, 'unsupported-media-type', 'Send commands as application/json.');
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return problem(400, 'validation-failed', 'The JSON body is empty.', [{ field: 'body', message: 'must be a JSON object' }]);
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code.startsWith('FST_ERR_CTP')) return problem(400, 'validation-failed', 'The body is not valid JSON.', [{ field: 'body', message: 'must be valid JSON' }]);
+  // Raised by the router before any route runs (app.factory.ts passes them here through frameworkErrors).
+  if (code === 'FST_ERR_BAD_URL') return problem(400, 'validation-failed', 'The path is not valid percent-encoded UTF-8.', [{ field: 'path', message: 'must be valid percent-encoded UTF-8' }]);
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return problem(400, 'validation-failed', 'A path parameter is too long.', [{ field: 'path', message: 'a path parameter is longer than 100 characters' }]);
   if (statusCode && statusCode >= 400 && statusCode < 500) return problem(statusCode, statusCode === 404 ? 'not-found' : 'validation-failed', 'The request is not valid.');
   return undefined;
 }
