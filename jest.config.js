@@ -15,6 +15,7 @@ const common = {
     '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  setupFiles: ['<rootDir>/jest.fast-check.js'],
 };
 
 module.exports = {
