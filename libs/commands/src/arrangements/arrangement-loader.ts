@@ -68,6 +68,21 @@ export class ArrangementLoader {
     return resolved;
   }
 
+  /**
+   * The streams a decision on `basis` reads, to lock while deciding: the basis's own stream, and
+   * for an agreement provided by a federation that federation's too (its dissolution ends the
+   * agreement's provisions, rule 4, so a dissolution must not slip in between the check and the
+   * append). The provider is fixed when the agreement is proposed, on the agreement's own stream,
+   * which is locked with it: it can be read before the locks are taken.
+   */
+  async basisLocks(basis: Basis): Promise<string[]> {
+    const own = basisStream(basis);
+    if (own === undefined) return [];
+    if (basis.kind !== 'agreement') return [own];
+    const provider = (await this.agreement(basis.id)).state.provider;
+    return provider?.kind === 'federation' ? [own, streams.federation(provider.id)] : [own];
+  }
+
   /** Federations, joint committees, agreements and studies share one id space. */
   async assertIdFree(id: string): Promise<void> {
     for (const stream of [streams.federation(id), streams.agreement(id), streams.study(id)]) {

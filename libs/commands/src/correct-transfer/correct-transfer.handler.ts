@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Basis, NO_RESOLVED_BASES, municipalityDecider, streams } from '@samverkan/domain';
-import { ArrangementLoader, basisStream } from '../arrangements/arrangement-loader';
+import { ArrangementLoader } from '../arrangements/arrangement-loader';
 import { Catalog } from '../catalog';
 import { CommandContext, derivedId } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
@@ -33,14 +33,14 @@ export class CorrectTransferHandler implements ICommandHandler<CorrectTransferCo
   async execute({ municipality, input, context }: CorrectTransferCommand): Promise<CommandResult> {
     const { replacement } = input;
     if (replacement) this.catalog.assertKnown({ serviceAreas: [replacement.serviceArea] });
-    const basisLock = replacement ? basisStream(replacement.basis) : undefined;
+    const basisLocks = replacement ? await this.arrangements.basisLocks(replacement.basis) : [];
     return this.path.run({
       decider: municipalityDecider,
       stream: streams.municipality(municipality),
       id: municipality,
       context,
       actsFor: () => actsForAll([municipality], `correct a transfer of ${municipality}`),
-      locks: basisLock ? [basisLock] : [],
+      locks: basisLocks,
       command: async () => ({
         type: 'CorrectTransfer' as const,
         transferId: input.transferId,

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Basis, TransferFacts, municipalityDecider, streams } from '@samverkan/domain';
-import { ArrangementLoader, basisStream } from '../arrangements/arrangement-loader';
+import { ArrangementLoader } from '../arrangements/arrangement-loader';
 import { Catalog } from '../catalog';
 import { CommandContext, derivedId } from '../command-path/command-context';
 import { CommandPath } from '../command-path/command-path';
@@ -34,14 +34,14 @@ export class TransferServiceHandler implements ICommandHandler<TransferServiceCo
 
   async execute({ municipality, input, context }: TransferServiceCommand): Promise<CommandResult> {
     this.catalog.assertKnown({ serviceAreas: [input.serviceArea] });
-    const basisLock = basisStream(input.basis);
+    const basisLocks = await this.arrangements.basisLocks(input.basis);
     return this.path.run({
       decider: municipalityDecider,
       stream: streams.municipality(municipality),
       id: municipality,
       context,
       actsFor: () => actsForAll([municipality], `record a transfer for ${municipality}`),
-      locks: basisLock ? [basisLock] : [],
+      locks: basisLocks,
       command: async () => ({
         type: 'TransferService' as const,
         transferId: derivedId(context, 'transfer'),

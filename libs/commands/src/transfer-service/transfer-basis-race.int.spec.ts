@@ -1,0 +1,206 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { Test, TestingModule } from '@nestjs/testing';
+import { DomainError, streams } from '@samverkan/domain';
+import { EVENT_STORE, EventStore, RecordedEvent, SqliteEventStore } from '@samverkan/event-store';
+import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
+import { Catalog } from '../catalog';
+import { Clock, SystemClock } from '../command-path/clock';
+import { newCommandContext } from '../command-path/command-context';
+import { CommandResult } from '../command-path/command-result';
+import { CommandsModule } from '../commands.module';
+import { CorrectTransferCommand } from '../correct-transfer/correct-transfer.handler';
+import { DissolveFederationCommand } from '../dissolve-federation/dissolve-federation.handler';
+import { FormFederationCommand } from '../form-federation/form-federation.handler';
+import { ProposeAgreementCommand } from '../propose-agreement/propose-agreement.handler';
+import { ReferenceSeeder } from '../reference-seeding/reference-seeder';
+import { SignAgreementCommand } from '../sign-agreement/sign-agreement.handler';
+import { TransferServiceCommand } from './transfer-service.handler';
+
+/**
+ * Regression test for a race the race test (test/race.e2e-spec.ts) looks for: a transfer on a
+ * service agreement provided by a federation reads that federation to check rule 3, but used
+ * to lock only the agreement's stream. A dissolution of the federation could then be appended
+ * between the transfer's read and its append, and the transfer was recorded on a basis no
+ * longer in force ("a federation that provides under an agreement", rule 4).
+ *
+ * The store below hands the transfer its read of the federation only once the federation's
+ * stream has been appended to (or 500 ms have passed), which is exactly that interleaving.
+ */
+
+class ReferenceCatalog extends Catalog {
+  private readonly municipalities = new Set(loadMunicipalities().map((m) => m.code));
+  private readonly serviceAreas = new Set(loadServiceAreas().map((a) => a.slug));
+  hasMunicipality(code: string): boolean {
+    return this.municipalities.has(code);
+  }
+  hasServiceArea(slug: string): boolean {
+    return this.serviceAreas.has(slug);
+  }
+}
+
+@Module({})
+class TestInfrastructure {
+  static with(store: EventStore): DynamicModule {
+    return {
+      module: TestInfrastructure,
+      global: true,
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: Clock, useValue: new SystemClock() },
+        { provide: Catalog, useValue: new ReferenceCatalog() },
+      ],
+      exports: [EVENT_STORE, Clock, Catalog],
+    };
+  }
+}
+
+const BUYER = '0580';
+const OTHER_BUYER = '0581';
+const MEMBERS = ['0513', '0562'];
+const PROVIDER = 'payroll-federation';
+const AGREEMENT = 'buys-from-federation';
+
+/**
+ * A store whose next read of one stream is held: it reads, then waits before handing the
+ * (by then possibly stale) events back, until that stream is appended to or 500 ms pass.
+ */
+class HoldingStore {
+  private hold?: { stream: string; release: () => void; released: Promise<void>; took: () => void; taken: Promise<void> };
+
+  constructor(readonly inner: SqliteEventStore) {}
+
+  /** Holds the next read of `stream`; resolves once that read has happened. */
+  holdNextRead(stream: string): Promise<void> {
+    let release!: () => void;
+    let took!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const taken = new Promise<void>((resolve) => (took = resolve));
+    this.hold = { stream, release, released, took, taken };
+    return taken;
+  }
+
+  proxy(): EventStore {
+    const inner = this.inner;
+    return new Proxy(inner, {
+      get: (target, property) => {
+        if (property === 'readStream') {
+          return async (stream: string, options?: object) => {
+            const events = await inner.readStream(stream, options);
+            const hold = this.hold;
+            if (hold && hold.stream === stream) {
+              this.hold = undefined;
+              setTimeout(hold.release, 500).unref();
+              this.appended.set(stream, hold.release);
+              hold.took();
+              await hold.released;
+            }
+            return events;
+          };
+        }
+        if (property === 'appendToStream') {
+          return async (stream: string, ...rest: unknown[]) => {
+            const result = await (inner.appendToStream as (...a: unknown[]) => Promise<unknown>).call(inner, stream, ...rest);
+            this.appended.get(stream)?.();
+            this.appended.delete(stream);
+            return result;
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as unknown as EventStore;
+  }
+
+  /** Releases of held reads, by stream: an append to the stream lets the held read go on. */
+  private readonly appended = new Map<string, () => void>();
+}
+
+describe('a transfer on an agreement provided by a federation, racing the dissolution of that federation', () => {
+  let inner: SqliteEventStore;
+  let holding: HoldingStore;
+  let moduleRef: TestingModule;
+  let bus: CommandBus;
+  const run = (command: object): Promise<CommandResult> => bus.execute<object, CommandResult>(command);
+  const ctx = () => newCommandContext({ actor: 'int-spec', source: 'transfer-basis-race.int.spec' });
+
+  beforeEach(async () => {
+    inner = SqliteEventStore.inMemory({ pollIntervalMs: 20 });
+    holding = new HoldingStore(inner);
+    moduleRef = await Test.createTestingModule({ imports: [CqrsModule.forRoot(), TestInfrastructure.with(holding.proxy()), CommandsModule] }).compile();
+    await moduleRef.init();
+    bus = moduleRef.get(CommandBus);
+    await moduleRef.get(ReferenceSeeder).seed();
+    await run(new FormFederationCommand({ id: PROVIDER, name: 'Payroll federation', form: 'federation', members: MEMBERS, serviceAreas: ['payroll'], decidedOn: '2009-06-01', effectiveFrom: '2010-01-01' }, ctx()));
+    await run(
+      new ProposeAgreementCommand(
+        {
+          id: AGREEMENT,
+          kind: 'service',
+          title: 'Two municipalities buy payroll from a federation',
+          parties: [BUYER, OTHER_BUYER],
+          otherParties: [],
+          provider: { kind: 'federation', id: PROVIDER },
+          buyers: [BUYER, OTHER_BUYER],
+          serviceAreas: ['payroll'],
+          validFrom: '2010-01-01',
+          councilApprovalRequired: false,
+        },
+        ctx(),
+      ),
+    );
+    for (const party of [BUYER, OTHER_BUYER, PROVIDER]) await run(new SignAgreementCommand(AGREEMENT, { party, signedOn: '2009-11-01' }, ctx()));
+  });
+
+  afterEach(async () => {
+    await moduleRef.close();
+    await inner.close();
+  });
+
+  /** Transfers (and replacements) recorded after the dissolution, effective on or after its day: rule 3 forbids them. */
+  async function transfersAfterTheDissolution(): Promise<RecordedEvent[]> {
+    const log = await inner.readAll();
+    const dissolved = log.find((e) => e.type === 'FederationDissolved');
+    if (!dissolved) return [];
+    const from = dissolved.data.effectiveFrom as string;
+    return log.filter((e) => {
+      const transfer = e.type === 'ServiceTransferred' ? e.data : e.type === 'CorrectionRecorded' ? (e.data.replacement as Record<string, unknown> | undefined) : undefined;
+      return transfer !== undefined && e.position > dissolved.position && (transfer.effectiveFrom as string) >= from;
+    });
+  }
+
+  /** Once `held` (the transfer's read of the federation) has happened, dissolves the federation: it goes ahead unless the transfer holds it off. */
+  async function race(transfer: Promise<CommandResult>, held: Promise<void>): Promise<{ transfer: CommandResult | DomainError; dissolution: CommandResult }> {
+    await held;
+    const dissolution = run(new DissolveFederationCommand(PROVIDER, { decidedOn: '2019-06-01', effectiveFrom: '2020-01-01', successors: [] }, ctx()));
+    const [t, d] = await Promise.all([transfer.catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e))), dissolution]);
+    return { transfer: t, dissolution: d };
+  }
+
+  it('never records the transfer after the dissolution it should have been refused by', async () => {
+    const held = holding.holdNextRead(streams.federation(PROVIDER));
+    const transfer = run(new TransferServiceCommand(BUYER, { serviceArea: 'payroll', basis: { kind: 'agreement', id: AGREEMENT }, decidedOn: '2019-12-01', effectiveFrom: '2020-06-01' }, ctx()));
+    const outcome = await race(transfer, held);
+    expect(outcome.dissolution.events.map((e) => e.type)).toEqual(['FederationDissolved']);
+    expect(await transfersAfterTheDissolution()).toEqual([]);
+  });
+
+  it('never records a correction whose replacement rests on the dissolved federation', async () => {
+    const original = await run(new TransferServiceCommand(BUYER, { serviceArea: 'payroll', basis: { kind: 'in-house' }, decidedOn: '2019-01-01', effectiveFrom: '2019-02-01' }, ctx()));
+    const [recorded] = await inner.readStream(original.stream, { direction: 'backwards', maxCount: 1 });
+    const held = holding.holdNextRead(streams.federation(PROVIDER));
+    const correction = run(
+      new CorrectTransferCommand(
+        BUYER,
+        {
+          transferId: recorded.data.transferId as string,
+          reason: 'It was bought from the federation',
+          replacement: { serviceArea: 'payroll', basis: { kind: 'agreement', id: AGREEMENT }, decidedOn: '2019-12-01', effectiveFrom: '2020-06-01' },
+        },
+        ctx(),
+      ),
+    );
+    await race(correction, held);
+    expect(await transfersAfterTheDissolution()).toEqual([]);
+  });
+});
