@@ -25,6 +25,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private lastAppliedAtMs = Date.now();
   private failures = 0;
   private connected = false;
+  private live = false;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -43,6 +44,11 @@ export class ProjectionRunner implements OnApplicationShutdown {
 
   get isConnected(): boolean {
     return this.connected;
+  }
+
+  /** True once the subscription first caught up with the log: later events are live, earlier ones were catch-up. */
+  get isLive(): boolean {
+    return this.live;
   }
 
   /** Called for every event before it is announced (e.g. the idempotency index). */
@@ -71,7 +77,10 @@ export class ProjectionRunner implements OnApplicationShutdown {
         }
         // The subscription examined the log up to here; events it filtered out (audit checkpoints) count as read.
         if (message.position > this.position) this.progress.next(message.position);
-        if (message.kind === 'caught-up') caughtUp.next();
+        if (message.kind === 'caught-up') {
+          this.live = true;
+          caughtUp.next();
+        }
       });
     return firstValueFrom(caughtUp);
   }
