@@ -92,12 +92,63 @@ const NO_LIMIT = -1;
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 
 /**
+ * The most appends one transaction carries. Bounds how long one flush holds the event loop
+ * and the file's write lock (other processes wait for it): one single-event append costs
+ * tens of microseconds inside the transaction, so a full group is a few milliseconds, about
+ * one fsync. Whatever is left waits for the next turn of the event loop.
+ */
+const MAX_GROUP = 256;
+
+/** An append waiting for its group's transaction. */
+interface PendingAppend {
+  stream: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What one append of a group came to inside the transaction; told to its caller only after COMMIT. */
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+/** Counters since the store was opened, for tests and the bench. */
+export interface SqliteAppendStats {
+  /** Appends acknowledged (their promise resolved after their group's COMMIT). */
+  appends: number;
+  /** Group transactions committed: at most one fsync each. */
+  commits: number;
+}
+
+/**
  * The embedded event store: one SQLite file in WAL mode, written by one process at a time
  * (other processes may read it, and may write: SQLite serialises them with its file lock).
  *
  * Positions are the rowids of an AUTOINCREMENT table: assigned under the write lock, so
  * they increase in commit order, and never reused. They happen to be contiguous here, but
  * nothing in this class relies on that.
+ *
+ * Group commit. With `synchronous = FULL` every COMMIT waits for an fsync, on the event
+ * loop, whatever the transaction holds; so appends are queued, and the first append of a
+ * turn of the event loop schedules one flush with `setImmediate`. The flush runs after the
+ * turn's I/O callbacks, so appends made by every request that turn handled (and by whatever
+ * arrived while the previous flush waited for its fsync) share one `BEGIN IMMEDIATE … COMMIT`
+ * (at most MAX_GROUP of them; the rest go in the next turn). Flushing at once when the queue
+ * is empty would commit every request alone, as each arrives in its own callback. A lone
+ * sequential appender pays one turn of the event loop per append.
+ * - Each append runs in a savepoint, in call order, so it sees the appends before it as if
+ *   they had been committed one by one (expected revisions, idempotent re-sends, event ids).
+ *   A refusal (WrongExpectedRevisionError, DuplicateEventIdError, a constraint on the
+ *   caller's data) rolls back its savepoint alone and fails that append alone.
+ * - A failure of SQLite itself (busy past the timeout, I/O, a full disk), at BEGIN, inside
+ *   the group or at COMMIT, rolls the whole transaction back and rejects every append of
+ *   the group with it: none of them is stored.
+ * - Promises settle only after COMMIT has returned: an acknowledged append is on disk.
+ *   Subscriptions are woken after the commit.
+ * - Reads (readStream, readAll, headPosition, subscriptions) never run inside a group's
+ *   transaction: the flush is synchronous, so no other JavaScript can run while it is open,
+ *   and on this single connection they see committed rows only.
+ * - close() commits what is queued before it closes the file, so every append called
+ *   before close() settles as it would have.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'embedded' as const;
@@ -106,8 +157,14 @@ export class SqliteEventStore implements EventStore {
   private readonly batchSize: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly readAllStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  /** One append; called inside the group's transaction, better-sqlite3 runs it in a savepoint. */
   private readonly appendTransaction: Database.Transaction<(stream: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult>;
-  /** Live subscriptions: woken after each append through this instance, ended by close(). */
+  private readonly groupTransaction: Database.Transaction<(group: PendingAppend[]) => Outcome[]>;
+  /** Appends not yet flushed, in call order. */
+  private readonly queue: PendingAppend[] = [];
+  private scheduledFlush: NodeJS.Immediate | undefined;
+  private readonly counters: SqliteAppendStats = { appends: 0, commits: 0 };
+  /** Live subscriptions: woken after each commit through this instance, ended by close(). */
   private readonly subscriptions = new Set<{ wake(): void; end(): void }>();
 
   private constructor(
@@ -120,6 +177,7 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = db.transaction((stream: string, events: EventToAppend[], expected: ExpectedRevision) =>
       this.appendWithinTransaction(stream, events, expected),
     );
+    this.groupTransaction = db.transaction((group: PendingAppend[]) => group.map((append) => this.appendInGroup(append)));
   }
 
   /** Opens (or creates) `<dataDir>/<fileName>`. */
@@ -153,18 +211,18 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Queued, and committed with the other appends of this turn of the event loop (see the class comment). */
   async appendToStream(stream: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
     this.assertOpen();
-    let result: AppendResult;
-    try {
-      // IMMEDIATE takes the write lock before the stream's head is read, so another
-      // process cannot commit between that read and the insert.
-      result = this.appendTransaction.immediate(stream, events, options.expectedRevision ?? 'any');
-    } catch (error) {
-      throw translate(error);
-    }
-    if (events.length > 0) for (const subscription of this.subscriptions) subscription.wake();
-    return result;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expected: options.expectedRevision ?? 'any', resolve, reject });
+      this.scheduledFlush ??= setImmediate(this.flush);
+    });
+  }
+
+  /** Appends acknowledged and commits made through this instance since it was opened. */
+  stats(): SqliteAppendStats {
+    return { ...this.counters };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -283,9 +341,12 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Completes the live subscriptions, then closes the file. Idempotent. */
+  /** Commits the queued appends, completes the live subscriptions, then closes the file. Idempotent. */
   async close(): Promise<void> {
     if (!this.db.open) return;
+    if (this.scheduledFlush !== undefined) clearImmediate(this.scheduledFlush);
+    this.scheduledFlush = undefined;
+    while (this.queue.length > 0) this.commitGroup(this.queue.splice(0, MAX_GROUP));
     for (const subscription of [...this.subscriptions]) subscription.end();
     this.db.close();
   }
@@ -299,6 +360,57 @@ export class SqliteEventStore implements EventStore {
       foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
       busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
     };
+  }
+
+  /** The scheduled flush: one group now, the rest (beyond MAX_GROUP) in the next turn. */
+  private readonly flush = (): void => {
+    this.scheduledFlush = undefined;
+    const group = this.queue.splice(0, MAX_GROUP);
+    if (this.queue.length > 0) this.scheduledFlush = setImmediate(this.flush);
+    this.commitGroup(group);
+  };
+
+  /** Runs a group in one transaction, then settles its appends: only once COMMIT has returned. */
+  private commitGroup(group: PendingAppend[]): void {
+    let outcomes: Outcome[];
+    try {
+      // IMMEDIATE takes the write lock before any stream's head is read, so another
+      // process cannot commit between those reads and the inserts.
+      outcomes = this.groupTransaction.immediate(group);
+    } catch (error) {
+      // BEGIN, COMMIT or SQLite itself failed: better-sqlite3 has rolled the group back.
+      const failure = translate(error);
+      for (const append of group) append.reject(failure);
+      return;
+    }
+    this.counters.commits++;
+    let appended = false;
+    for (let i = 0; i < group.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        this.counters.appends++;
+        appended ||= group[i].events.length > 0;
+        group[i].resolve(outcome.result);
+      } else {
+        group[i].reject(outcome.error);
+      }
+    }
+    if (appended) for (const subscription of this.subscriptions) subscription.wake();
+  }
+
+  /**
+   * One append of a group, in its own savepoint. A refusal is this append's outcome; a
+   * failure of SQLite itself is rethrown to fail the group: SQLite may already have rolled
+   * the whole transaction back (a full disk, an I/O error), and continuing outside it would
+   * commit the later appends one by one and the earlier ones not at all.
+   */
+  private appendInGroup(append: PendingAppend): Outcome {
+    try {
+      return { ok: true, result: this.appendTransaction(append.stream, append.events, append.expected) };
+    } catch (error) {
+      if (isStoreFailure(error) || !this.db.inTransaction) throw error;
+      return { ok: false, error };
+    }
   }
 
   private appendWithinTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
@@ -485,14 +597,14 @@ function closedError(): EventStoreUnavailableError {
   return new EventStoreUnavailableError('The SQLite event store is closed');
 }
 
-/**
- * SQLite's own failures (busy past the timeout, I/O, a full disk, corruption) mean the
- * store is unavailable; the port's errors and programming errors pass through.
- */
-function translate(error: unknown): unknown {
+/** SQLite's own failures (busy past the timeout, I/O, a full disk, corruption), as opposed to a refused write. */
+function isStoreFailure(error: unknown): boolean {
   const code = sqliteCode(error);
-  if (code !== undefined && !code.startsWith('SQLITE_CONSTRAINT')) {
-    return new EventStoreUnavailableError(`SQLite event store failed: ${String((error as { message?: unknown }).message)}`, error);
-  }
+  return code !== undefined && !code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/** SQLite's own failures mean the store is unavailable; the port's errors and programming errors pass through. */
+function translate(error: unknown): unknown {
+  if (isStoreFailure(error)) return new EventStoreUnavailableError(`SQLite event store failed: ${String((error as { message?: unknown }).message)}`, error);
   return error;
 }
