@@ -21,6 +21,13 @@ export interface ServiceConfig {
   sseBuffer: number;
   /** Heartbeat comment interval on the event streams; 0: none. */
   sseHeartbeatMs: number;
+  /**
+   * Read-model snapshots in `<dataDir>/snapshots` (docs/snapshots.md). Unset: on for the store the
+   * service opens itself, off for a store handed to it (tests).
+   */
+  snapshots?: boolean;
+  /** Register events applied since the last snapshot before the next one is written. */
+  snapshotEvery: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -59,7 +66,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     sseMaxSubscribers: wholeNumber(env.SAMVERKAN_SSE_MAX_SUBSCRIBERS, 'SAMVERKAN_SSE_MAX_SUBSCRIBERS', 200),
     sseBuffer: wholeNumber(env.SAMVERKAN_SSE_BUFFER, 'SAMVERKAN_SSE_BUFFER', 1000),
     sseHeartbeatMs: wholeNumber(env.SAMVERKAN_SSE_HEARTBEAT_MS, 'SAMVERKAN_SSE_HEARTBEAT_MS', 15000),
+    ...(env.SAMVERKAN_SNAPSHOTS ? { snapshots: onOff(env.SAMVERKAN_SNAPSHOTS, 'SAMVERKAN_SNAPSHOTS') } : {}),
+    snapshotEvery: wholeNumber(env.SAMVERKAN_SNAPSHOT_EVERY, 'SAMVERKAN_SNAPSHOT_EVERY', 50_000),
   };
+}
+
+function onOff(value: string, name: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(`${name} must be 'on' or 'off', not '${value}'.`);
 }
 
 function wholeNumber(value: string | undefined, name: string, fallback: number): number {

@@ -18,3 +18,4 @@ export type {
 export { summarize, effectiveDateOf } from './summaries';
 export { ProvisionChangeTracker, basisViewOf, changedSpans, defaultSpans, overwriteSpan, sameSpan, spansOf } from './provision-changes';
 export type { ProvisionCells, ProvisionChange, ProvisionSpan } from './provision-changes';
+export * from './snapshots';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
 import { BehaviorSubject, Observable, Subject, Subscription, defer, filter, firstValueFrom, map, race, retry, take, timer } from 'rxjs';
 import { RegisterReadModel } from './register-read-model';
+import { EventFingerprint, ReadModelState, SnapshotParticipant } from './snapshots/snapshot-participant';
 
 export type EventObserver = (event: RecordedEvent) => void;
 
@@ -13,6 +14,9 @@ export const REGISTER_STREAM_PREFIXES = ['municipality-', 'servicearea-', 'feder
  * checkpoint (the position of the last event applied). On start it rebuilds from the log;
  * if the store goes away it resubscribes from the checkpoint, so nothing is applied twice
  * or skipped. Projections never throw: a failing observer is logged and counted.
+ *
+ * It also holds the snapshot participants (everything folded from the log in memory): their
+ * states are taken and restored together, with the position they cover (see docs/snapshots.md).
  */
 @Injectable()
 export class ProjectionRunner implements OnApplicationShutdown {
@@ -21,6 +25,11 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private readonly progress = new BehaviorSubject<number>(0);
   private readonly appliedEvents = new Subject<RecordedEvent>();
   private readonly observers: EventObserver[] = [];
+  private readonly participants: SnapshotParticipant[] = [];
+  /** The last register event applied (the event itself, or the fingerprint restored): what a snapshot covers. */
+  private lastEvent?: EventFingerprint;
+  private eventsFolded = 0;
+  private appliedHere = 0;
   private subscription?: Subscription;
   private lastAppliedAtMs = Date.now();
   private failures = 0;
@@ -51,9 +60,58 @@ export class ProjectionRunner implements OnApplicationShutdown {
     return this.live;
   }
 
+  /** Register events applied by this process (not those restored from a snapshot). */
+  get appliedCount(): number {
+    return this.appliedHere;
+  }
+
+  /** When the last event was applied (epoch ms). */
+  get lastAppliedAt(): number {
+    return this.lastAppliedAtMs;
+  }
+
   /** Called for every event before it is announced (e.g. the idempotency index). */
   addObserver(observer: EventObserver): void {
     this.observers.push(observer);
+  }
+
+  /** Adds a state to snapshots; before start(). */
+  addParticipant(participant: SnapshotParticipant): void {
+    if (this.subscription) throw new Error(`Snapshot participant ${participant.name} added after the runner started`);
+    if (this.participants.some((p) => p.name === participant.name)) throw new Error(`Two snapshot participants are named ${participant.name}`);
+    this.participants.push(participant);
+  }
+
+  get snapshotParticipants(): readonly SnapshotParticipant[] {
+    return this.participants;
+  }
+
+  /**
+   * Every participant's state and the position it covers, in one synchronous step (so all
+   * cover the same events). Undefined before any register event was applied.
+   */
+  captureState(): ReadModelState | undefined {
+    if (!this.lastEvent) return undefined;
+    const { id, stream, revision, position, type, created } = this.lastEvent;
+    const states: Record<string, unknown> = {};
+    for (const participant of this.participants) states[participant.name] = participant.exportState();
+    return { position, last: { id, stream, revision, position, type, created }, events: this.eventsFolded, states };
+  }
+
+  /**
+   * Restores the participants from a snapshot before start(), which then subscribes after its
+   * position. Throws if a participant's state is missing or refused; the caller then restores
+   * the blank states taken before.
+   */
+  restoreState(state: ReadModelState): void {
+    if (this.subscription) throw new Error('A snapshot can only be restored before the runner starts');
+    for (const participant of this.participants) {
+      if (!(participant.name in state.states)) throw new Error(`the snapshot has no state for ${participant.name}`);
+      participant.importState(state.states[participant.name]);
+    }
+    this.lastEvent = state.last;
+    this.eventsFolded = state.events;
+    this.progress.next(state.position);
   }
 
   /** Subscribes from the checkpoint; resolves once caught up with the log. */
@@ -101,6 +159,9 @@ export class ProjectionRunner implements OnApplicationShutdown {
         this.logger.error(`Observer failed on ${event.type} at ${event.position}: ${String(error)}`);
       }
     }
+    this.lastEvent = event;
+    this.eventsFolded++;
+    this.appliedHere++;
     this.lastAppliedAtMs = Date.now();
     this.progress.next(event.position);
     this.appliedEvents.next(event);
