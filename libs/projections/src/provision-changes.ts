@@ -125,14 +125,10 @@ export interface ProvisionCells {
   spansOf(code: string, area: string): readonly ProvisionSpan[];
 }
 
-const FEDERATION_EVENTS = new Set(['FederationFormed', 'MemberJoined', 'MemberLeft', 'FederationDissolved']);
-const AGREEMENT_EVENTS = new Set(['AgreementProposed', 'AgreementSigned', 'CouncilDecisionRecorded', 'AgreementConcluded', 'AgreementRejected', 'AgreementExtended', 'AgreementTerminated']);
-
 /**
  * Derives the provision changes from the log, one event at a time, right after the read model
- * applied it. It keeps the current spans of every cell that has a transfer, so for the cells an
- * event touches it compares the step function before and after and reports the spans that are
- * new. The cells an event touches:
+ * applied it: for the cells the event touches (`RegisterReadModel.lastTouched`) it compares the
+ * step function before and after and reports the spans that are new. The cells an event touches:
  * - a transfer or a correction: its own cell;
  * - an event of a federation, joint committee or agreement (which can move the day its basis
  *   ends, rule 4): every cell with a transfer on that basis, and for a federation also the cells
@@ -140,15 +136,13 @@ const AGREEMENT_EVENTS = new Set(['AgreementProposed', 'AgreementSigned', 'Counc
  * - a new municipality or service area: its new cells, in-house.
  * Everything depends only on the log, so replaying it from the start gives the same changes at
  * the same positions, in the same order.
+ *
+ * The step functions are the read model's cached ones (the "before" is the one the event
+ * dropped from the cache) and the municipalities and areas are the read model's, so the tracker
+ * keeps nothing of the log but its position: a read model restored from a snapshot needs no
+ * tracker state, and catching up (`skip`) derives nothing.
  */
 export class ProvisionChangeTracker {
-  private readonly spans = new Map<string, readonly ProvisionSpan[]>();
-  private readonly cellsByBasis = new Map<string, Set<string>>();
-  private readonly cellOfTransfer = new Map<string, string>();
-  private readonly agreementsByFederation = new Map<string, Set<string>>();
-  private readonly municipalities = new Map<string, string>();
-  private readonly areas: string[] = [];
-  private readonly areaSet = new Set<string>();
   /** One in-house span per municipality, shared by all its untouched cells (and the changes that announce them). */
   private readonly defaults = new Map<string, readonly ProvisionSpan[]>();
   private lastPosition = 0;
@@ -160,12 +154,17 @@ export class ProvisionChangeTracker {
     return this.lastPosition;
   }
 
-  /** Cells with a transfer (the others are in-house throughout). */
+  /** Cells whose step function is not in-house throughout. */
   get trackedCells(): number {
-    return this.spans.size;
+    let n = 0;
+    for (const key of this.model.cellsWithTransfers()) {
+      const [code, area] = key.split('/');
+      if (!isDefault(code, spansOf(code, this.model.timelineOf(code, area)))) n++;
+    }
+    return n;
   }
 
-  /** Call once the read model has applied `recorded`, in log order. */
+  /** Call once the read model has applied `recorded`, in log order: the changes it caused. */
   observe(recorded: RecordedEvent): ProvisionChange[] {
     if (recorded.position <= this.lastPosition) return [];
     this.lastPosition = recorded.position;
@@ -175,57 +174,21 @@ export class ProvisionChangeTracker {
     } catch {
       return [];
     }
+    if (this.model.position !== recorded.position) throw new Error(`The read model is at ${this.model.position}, not at the observed event's ${recorded.position}`);
     const spans: { code: string; area: string; spans: readonly ProvisionSpan[] }[] = [];
-    const known = this.model.knownArrangements();
-    const reevaluate = (key: string) => {
-      const [code, area] = key.split('/');
-      const before = this.spans.get(key) ?? this.defaultOf(code);
-      const after = spansOf(code, this.model.timelineOf(code, area, undefined, known));
-      const isDefault = after.length === 1 && sameSpan(after[0], defaultSpans(code)[0]);
-      if (isDefault) this.spans.delete(key);
-      else this.spans.set(key, after);
-      const changed = changedSpans(before, after);
-      if (changed.length > 0) spans.push({ code, area, spans: changed });
-    };
-
     switch (event.type) {
       case 'MunicipalityRegistered':
-        if (!this.municipalities.has(event.data.code)) {
-          this.municipalities.set(event.data.code, event.data.countyCode);
-          for (const area of this.areas) spans.push({ code: event.data.code, area, spans: this.defaultOf(event.data.code) });
-        }
+        if (this.model.lastAdded === 'municipality') for (const area of this.model.listServiceAreas()) spans.push({ code: event.data.code, area: area.slug, spans: this.defaultOf(event.data.code) });
         break;
       case 'ServiceAreaDefined':
-        if (!this.areaSet.has(event.data.slug)) {
-          this.areaSet.add(event.data.slug);
-          this.areas.push(event.data.slug);
-          for (const code of this.municipalities.keys()) spans.push({ code, area: event.data.slug, spans: this.defaultOf(code) });
-        }
+        if (this.model.lastAdded === 'service-area') for (const code of this.model.municipalityCodes()) spans.push({ code, area: event.data.slug, spans: this.defaultOf(code) });
         break;
-      case 'ServiceTransferred':
-        reevaluate(this.index(event.data));
-        break;
-      case 'CorrectionRecorded': {
-        const keys = new Set<string>();
-        const corrected = this.cellOfTransfer.get(event.data.corrects.transferId);
-        if (corrected) keys.add(corrected);
-        if (event.data.replacement) keys.add(this.index(event.data.replacement));
-        for (const key of keys) reevaluate(key);
-        break;
-      }
       default:
-        if (FEDERATION_EVENTS.has(event.type) || AGREEMENT_EVENTS.has(event.type)) {
-          const id = (event.data as { id: string }).id;
-          if (event.type === 'AgreementProposed' && event.data.provider?.kind === 'federation') {
-            const set = this.agreementsByFederation.get(event.data.provider.id) ?? new Set<string>();
-            set.add(id);
-            this.agreementsByFederation.set(event.data.provider.id, set);
-          }
-          const keys = new Set<string>(this.cellsByBasis.get(id) ?? []);
-          if (FEDERATION_EVENTS.has(event.type)) {
-            for (const agreement of this.agreementsByFederation.get(id) ?? []) for (const key of this.cellsByBasis.get(agreement) ?? []) keys.add(key);
-          }
-          for (const key of [...keys].sort()) reevaluate(key);
+        for (const key of this.model.lastTouched) {
+          const [code, area] = key.split('/');
+          const before = spansOf(code, this.model.timelineBeforeLast(code, area));
+          const changed = changedSpans(before, spansOf(code, this.model.timelineOf(code, area)));
+          if (changed.length > 0) spans.push({ code, area, spans: changed });
         }
     }
 
@@ -237,7 +200,7 @@ export class ProvisionChangeTracker {
         changes.push({
           municipality: cell.code,
           serviceArea: cell.area,
-          countyCode: this.municipalities.get(cell.code) ?? this.model.municipalityView(cell.code).countyCode,
+          countyCode: this.model.municipalityView(cell.code).countyCode,
           provider: this.model.providerView(span.provider),
           basis: basisViewOf(span.basis),
           effectiveFrom: span.from,
@@ -256,14 +219,27 @@ export class ProvisionChangeTracker {
     return changes;
   }
 
-  /** Every cell as of now. Cheap (the spans are immutable and shared), so it can be taken in one step between two events. */
+  /** Moves past `recorded` without deriving its changes (catching up): `observe` works again from the next event on. */
+  skip(recorded: RecordedEvent): void {
+    if (recorded.position > this.lastPosition) this.lastPosition = recorded.position;
+  }
+
+  /**
+   * Every cell as of now. The read model's timelines are immutable and shared, so the cells are
+   * taken in one step between two events (computing the ones not cached yet).
+   */
   cells(): ProvisionCells {
-    const spans = new Map(this.spans);
+    const spans = new Map<string, readonly ProvisionSpan[]>();
+    for (const key of this.model.cellsWithTransfers()) {
+      const [code, area] = key.split('/');
+      const cell = spansOf(code, this.model.timelineOf(code, area));
+      if (!isDefault(code, cell)) spans.set(key, cell);
+    }
     const defaults = this.defaults;
     return {
       position: this.lastPosition,
-      municipalities: [...this.municipalities.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([code, countyCode]) => ({ code, countyCode })),
-      serviceAreas: [...this.areas],
+      municipalities: this.model.listMunicipalities().map((m) => ({ code: m.code, countyCode: m.countyCode })),
+      serviceAreas: this.model.listServiceAreas().map((a) => a.slug),
       spansOf: (code, area) => spans.get(cellKey(code, area)) ?? defaults.get(code) ?? defaultSpans(code),
     };
   }
@@ -276,16 +252,9 @@ export class ProvisionChangeTracker {
     }
     return spans;
   }
+}
 
-  /** Remembers which cell a transfer is on and which bases it rests on; returns its cell. */
-  private index(facts: { transferId: string; municipality: string; serviceArea: string; basis: Basis }): string {
-    const key = cellKey(facts.municipality, facts.serviceArea);
-    this.cellOfTransfer.set(facts.transferId, key);
-    if (facts.basis.kind !== 'in-house') {
-      const set = this.cellsByBasis.get(facts.basis.id) ?? new Set<string>();
-      set.add(key);
-      this.cellsByBasis.set(facts.basis.id, set);
-    }
-    return key;
-  }
+/** In-house throughout, as a cell nothing was recorded for. */
+function isDefault(code: string, spans: readonly ProvisionSpan[]): boolean {
+  return spans.length === 1 && sameSpan(spans[0], defaultSpans(code)[0]);
 }

@@ -5,6 +5,7 @@ import {
   CalendarDate,
   FederationEvent,
   FederationState,
+  IN_HOUSE,
   KnownArrangements,
   ProviderRef,
   ProvisionInterval,
@@ -24,7 +25,7 @@ import {
 } from '@samverkan/domain';
 import type { RecordedEvent } from '@samverkan/event-store';
 import { regionName } from '@samverkan/reference-data';
-import { effectiveDateOf, summarize } from './summaries';
+import { effectiveDateOf, summarize, summarizeTransfer } from './summaries';
 
 /** How a provider is shown: who, by name. */
 export type ProviderView =
@@ -109,11 +110,21 @@ export interface AttentionItem {
   due?: CalendarDate;
 }
 
+/**
+ * A transfer as the read model keeps it: the only record of a ServiceTransferred (the event
+ * itself is not kept), also standing in the municipality's timeline. Dates, service areas,
+ * streams, bases and providers are shared between transfers (see Interner).
+ */
 interface TransferEntry extends TimelineTransfer {
-  eventId: string;
-  recordedAtMs: number;
-  /** When a correction withdrew or replaced it (ms), if ever. */
-  withdrawnAtMs?: number;
+  readonly municipality: string;
+  readonly serviceArea: string;
+  readonly stream: string;
+  readonly recordedAtMs: number;
+  /** The type of the successor clause that named it (rule 5), if any. */
+  readonly successorType: string | undefined;
+  /** When a correction withdrew or replaced it (ms), and that correction's position, if ever. */
+  withdrawnAtMs: number | undefined;
+  withdrawnAt: number | undefined;
 }
 
 interface LoggedEvent {
@@ -125,6 +136,9 @@ interface LoggedEvent {
   event: SamverkanEvent;
 }
 
+/** What a municipality's timeline lists: every event that concerns it (a transfer by its entry). */
+type TimelineRef = LoggedEvent | TransferEntry;
+
 interface ArrangementRecord {
   kind: 'federation' | 'agreement' | 'study';
   id: string;
@@ -133,16 +147,57 @@ interface ArrangementRecord {
   federation?: FederationState;
   agreement?: AgreementState;
   study?: StudyState;
+  /** The attention items of the last `on` asked about, as known now (dropped when the arrangement changes). */
+  attention?: { on: CalendarDate; items: AttentionItem[] };
+}
+
+/** What the last applied event changed, so the change feed can compare a cell before and after it. */
+interface LastApplied {
+  position: number;
+  /** The cells whose provision timeline the event can have changed, in the order the change feed reports them. */
+  touched: string[];
+  /** The cached timelines of those cells from before the event, where there were any. */
+  before: Map<string, readonly ProvisionInterval[]>;
+  /** Whether it registered a municipality or defined a service area not known before. */
+  added?: 'municipality' | 'service-area';
+  /** The arrangement the event changed, with its state before (undefined: it did not exist). */
+  arrangement?: { kind: 'federation' | 'agreement'; id: string; before: FederationState | AgreementState | undefined };
+}
+
+/** The version of `exportState`'s format; `importState` refuses any other. */
+export const READ_MODEL_STATE_VERSION = 1;
+
+/** The read model's source facts as plain data (Maps, arrays, plain objects) for `v8.serialize`. */
+export interface RegisterReadModelState {
+  version: typeof READ_MODEL_STATE_VERSION;
+  position: number;
+  count: number;
+  municipalities: Map<string, MunicipalityView>;
+  serviceAreas: Map<string, ServiceAreaView>;
+  transfers: Map<string, TransferEntry[]>;
+  arrangements: { kind: ArrangementRecord['kind']; id: string; stream: string; events: LoggedEvent[] }[];
+  timelines: Map<string, TimelineRef[]>;
 }
 
 /** The attention list's horizon for agreements about to end. */
 export const ENDING_HORIZON_DAYS = 180;
+
+const FEDERATION_EVENTS = new Set(['FederationFormed', 'MemberJoined', 'MemberLeft', 'FederationDissolved']);
+const AGREEMENT_EVENTS = new Set(['AgreementProposed', 'AgreementSigned', 'CouncilDecisionRecorded', 'AgreementConcluded', 'AgreementRejected', 'AgreementExtended', 'AgreementTerminated']);
+/** A cell nothing was recorded for: in-house throughout (provisionTimeline of no transfers). */
+const NOTHING_RECORDED: readonly ProvisionInterval[] = Object.freeze([Object.freeze({ basis: IN_HOUSE, lapsed: false })]);
 
 /**
  * Every read model of the register, in memory, fed one recorded event at a time in log
  * order. It stores facts with their recording time and answers on demand, so every
  * question can be asked for any effective date (`on`) and as known at any time (`knownAt`).
  * It is plain TypeScript: the service, the replay tool and the tests use the same class.
+ *
+ * The "known now" step function of each cell is cached once computed, and an event drops
+ * exactly the cells it can change (`touchedBy`): a transfer or correction its cells; an event
+ * of a federation, joint committee or agreement the cells with a transfer on it, and for a
+ * federation also those on agreements it provides (what `basisEnd` reads). Questions as known
+ * at an earlier time are computed on demand.
  */
 export class RegisterReadModel {
   private readonly municipalities = new Map<string, MunicipalityView>();
@@ -150,9 +205,17 @@ export class RegisterReadModel {
   private readonly transfers = new Map<string, TransferEntry[]>();
   private readonly transfersById = new Map<string, TransferEntry>();
   private readonly arrangements = new Map<string, ArrangementRecord>();
-  private readonly timelines = new Map<string, LoggedEvent[]>();
+  private readonly timelines = new Map<string, TimelineRef[]>();
   /** The current state of every federation and agreement, kept as events apply (the common, "known now" case). */
   private readonly current: { federations: Map<string, FederationState>; agreements: Map<string, AgreementState> } = { federations: new Map(), agreements: new Map() };
+  // Indexes over the facts above (rebuilt on import).
+  private readonly cellsByArrangement = new Map<string, Set<string>>();
+  private readonly agreementsByFederation = new Map<string, Set<string>>();
+  private readonly cellsByProvider = new Map<string, Set<string>>();
+  private readonly interner = new Interner();
+  // Caches (never exported).
+  private readonly cachedTimelines = new Map<string, readonly ProvisionInterval[]>();
+  private last: LastApplied = { position: 0, touched: [], before: new Map() };
   private lastPosition = 0;
   private count = 0;
 
@@ -169,6 +232,7 @@ export class RegisterReadModel {
   apply(recorded: RecordedEvent): boolean {
     if (recorded.position <= this.lastPosition) return false; // idempotent: already applied
     this.lastPosition = recorded.position;
+    this.last = { position: recorded.position, touched: [], before: new Map() };
     let event: SamverkanEvent;
     try {
       event = upcast(recorded.type, recorded.metadata.schemaVersion ?? 1, recorded.data);
@@ -177,24 +241,38 @@ export class RegisterReadModel {
     }
     this.count++;
     const recordedAt = recorded.metadata.recordedAt ?? recorded.created;
-    const logged: LoggedEvent = { position: recorded.position, recordedAt, recordedAtMs: Date.parse(recordedAt), stream: recorded.stream, type: recorded.type, event };
+    const logged = (): LoggedEvent => ({ position: recorded.position, recordedAt, recordedAtMs: Date.parse(recordedAt), stream: this.interner.string(recorded.stream), type: this.interner.string(recorded.type), event });
     switch (event.type) {
       case 'MunicipalityRegistered':
+        if (!this.municipalities.has(event.data.code)) this.last.added = 'municipality';
         this.municipalities.set(event.data.code, { ...event.data });
-        this.addToTimeline(event.data.code, logged);
+        this.addToTimeline(event.data.code, logged());
         break;
       case 'ServiceAreaDefined':
+        if (!this.serviceAreas.has(event.data.slug)) this.last.added = 'service-area';
         this.serviceAreas.set(event.data.slug, { ...event.data });
         break;
-      case 'ServiceTransferred':
-        this.addTransfer(event.data, recorded.id, logged);
-        this.addToTimeline(event.data.municipality, logged);
+      case 'ServiceTransferred': {
+        const entry = this.addTransfer(event.data, recorded, recordedAt);
+        this.touch([cellKey(event.data.municipality, event.data.serviceArea)]);
+        this.addToTimeline(event.data.municipality, entry);
         break;
+      }
       case 'CorrectionRecorded': {
+        const entry = logged();
+        const cells = new Set<string>();
         const corrected = this.transfersById.get(event.data.corrects.transferId);
-        if (corrected) corrected.withdrawnAtMs = logged.recordedAtMs;
-        if (event.data.replacement) this.addTransfer(event.data.replacement, recorded.id, logged);
-        this.addToTimeline(event.data.municipality, logged);
+        if (corrected) {
+          corrected.withdrawnAtMs = entry.recordedAtMs;
+          corrected.withdrawnAt = recorded.position;
+          cells.add(cellKey(corrected.municipality, corrected.serviceArea));
+        }
+        if (event.data.replacement) {
+          this.addTransfer(event.data.replacement, recorded, recordedAt);
+          cells.add(cellKey(event.data.replacement.municipality, event.data.replacement.serviceArea));
+        }
+        this.touch([...cells]);
+        this.addToTimeline(event.data.municipality, entry);
         break;
       }
       case 'FederationFormed':
@@ -213,7 +291,7 @@ export class RegisterReadModel {
       case 'MilestoneScheduled':
       case 'MilestoneReached':
       case 'StudyConcluded':
-        this.applyArrangementEvent(event, logged);
+        this.applyArrangementEvent(event, logged());
         break;
       default: {
         const unhandled: never = event;
@@ -223,23 +301,37 @@ export class RegisterReadModel {
     return true;
   }
 
-  private addTransfer(facts: TransferFacts, eventId: string, logged: LoggedEvent): void {
+  private addTransfer(facts: TransferFacts, recorded: RecordedEvent, recordedAt: string): TransferEntry {
+    const intern = this.interner;
     const entry: TransferEntry = {
       transferId: facts.transferId,
-      basis: facts.basis,
-      provider: facts.provider,
-      decidedOn: facts.decidedOn,
-      effectiveFrom: facts.effectiveFrom,
-      order: logged.position,
-      recordedAt: logged.recordedAt,
-      recordedAtMs: logged.recordedAtMs,
-      eventId,
+      basis: intern.basis(facts.basis),
+      provider: intern.provider(facts.provider),
+      decidedOn: intern.string(facts.decidedOn),
+      effectiveFrom: intern.string(facts.effectiveFrom),
+      order: recorded.position,
+      recordedAt,
+      municipality: intern.string(facts.municipality),
+      serviceArea: intern.string(facts.serviceArea),
+      stream: intern.string(recorded.stream),
+      recordedAtMs: Date.parse(recordedAt),
+      successorType: facts.successorOf ? intern.string(facts.successorOf.type) : undefined,
+      withdrawnAtMs: undefined,
+      withdrawnAt: undefined,
     };
     const key = cellKey(facts.municipality, facts.serviceArea);
     const list = this.transfers.get(key);
     if (list) list.push(entry);
     else this.transfers.set(key, [entry]);
     this.transfersById.set(facts.transferId, entry);
+    this.index(key, entry);
+    return entry;
+  }
+
+  /** Which cells rest on which arrangement, and which cells a provider serves (any transfer, withdrawn or not). */
+  private index(key: string, entry: TransferEntry): void {
+    if (entry.basis.kind !== 'in-house') addTo(this.cellsByArrangement, entry.basis.id, key);
+    addTo(this.cellsByProvider, providerKey(entry.provider), key);
   }
 
   private applyArrangementEvent(event: FederationEvent | AgreementEvent | StudyEvent, logged: LoggedEvent): void {
@@ -251,15 +343,42 @@ export class RegisterReadModel {
       this.arrangements.set(id, record);
     }
     record.events.push(logged);
-    if (kind === 'federation') {
+    record.attention = undefined;
+    if (record.kind !== 'study') this.last.arrangement = { kind: record.kind, id, before: record.kind === 'federation' ? record.federation : record.agreement };
+    this.evolveRecord(record, event);
+    if (FEDERATION_EVENTS.has(event.type) || AGREEMENT_EVENTS.has(event.type)) this.touch(this.cellsOnArrangement(id, record.kind === 'federation'));
+    for (const code of this.involved(record, event)) this.addToTimeline(code, logged);
+  }
+
+  private evolveRecord(record: ArrangementRecord, event: SamverkanEvent): void {
+    const id = record.id;
+    if (record.kind === 'federation') {
       record.federation = federationDecider.evolve(record.federation ?? federationDecider.initialState, event as FederationEvent);
       this.current.federations.set(id, record.federation);
-    } else if (kind === 'agreement') {
+    } else if (record.kind === 'agreement') {
       record.agreement = agreementDecider.evolve(record.agreement ?? agreementDecider.initialState, event as AgreementEvent);
       this.current.agreements.set(id, record.agreement);
+      if (record.agreement.provider?.kind === 'federation') addTo(this.agreementsByFederation, record.agreement.provider.id, id);
+    } else record.study = studyDecider.evolve(record.study ?? studyDecider.initialState, event as StudyEvent);
+  }
+
+  /** The cells resting on arrangement `id` (and, for a federation, on the agreements it provides), sorted. */
+  private cellsOnArrangement(id: string, federation: boolean): string[] {
+    const cells = new Set<string>(this.cellsByArrangement.get(id) ?? []);
+    if (federation) for (const agreement of this.agreementsByFederation.get(id) ?? []) for (const key of this.cellsByArrangement.get(agreement) ?? []) cells.add(key);
+    return [...cells].sort();
+  }
+
+  /** Drops the cached timelines of `cells`, keeping them as "before" for the change feed. */
+  private touch(cells: string[]): void {
+    this.last.touched = cells;
+    for (const key of cells) {
+      const cached = this.cachedTimelines.get(key);
+      if (cached) {
+        this.last.before.set(key, cached);
+        this.cachedTimelines.delete(key);
+      }
     }
-    else record.study = studyDecider.evolve(record.study ?? studyDecider.initialState, event as StudyEvent);
-    for (const code of this.involved(record, event)) this.addToTimeline(code, logged);
   }
 
   /** The municipalities an arrangement event concerns: its members or parties, and the one it names. */
@@ -270,10 +389,102 @@ export class RegisterReadModel {
     return codes;
   }
 
-  private addToTimeline(code: string, logged: LoggedEvent): void {
+  private addToTimeline(code: string, ref: TimelineRef): void {
     const list = this.timelines.get(code);
-    if (list) list.push(logged);
-    else this.timelines.set(code, [logged]);
+    if (list) list.push(ref);
+    else this.timelines.set(code, [ref]);
+  }
+
+  // ---------------------------------------------------------------- change feed support
+
+  /** The cells the last applied event can have changed (see the class comment), in the order changes are reported. */
+  get lastTouched(): readonly string[] {
+    return this.last.touched;
+  }
+
+  /** Whether the last applied event registered a new municipality or defined a new service area (its cells are new). */
+  get lastAdded(): 'municipality' | 'service-area' | undefined {
+    return this.last.added;
+  }
+
+  /**
+   * The known-now timeline of a cell just before the last applied event: the cached one the
+   * event dropped, or else computed from the facts without that event.
+   */
+  timelineBeforeLast(code: string, area: string): readonly ProvisionInterval[] {
+    const key = cellKey(code, area);
+    const cached = this.last.before.get(key);
+    if (cached) return cached;
+    if (!this.last.touched.includes(key)) return this.timelineOf(code, area);
+    const position = this.last.position;
+    const visible = (this.transfers.get(key) ?? []).filter((t) => t.order < position && (t.withdrawnAt === undefined || t.withdrawnAt >= position));
+    let known: KnownArrangements = this.current;
+    const changed = this.last.arrangement;
+    if (changed) {
+      const federations = changed.kind === 'federation' ? withEntry(this.current.federations, changed.id, changed.before as FederationState | undefined) : this.current.federations;
+      const agreements = changed.kind === 'agreement' ? withEntry(this.current.agreements, changed.id, changed.before as AgreementState | undefined) : this.current.agreements;
+      known = { federations, agreements };
+    }
+    return visible.length === 0 ? NOTHING_RECORDED : provisionTimeline(code, visible, known);
+  }
+
+  /** The codes of the municipalities, in the order they were first registered. */
+  municipalityCodes(): IterableIterator<string> {
+    return this.municipalities.keys();
+  }
+
+  /** Cells with at least one transfer (the others are in-house throughout). */
+  cellsWithTransfers(): IterableIterator<string> {
+    return this.transfers.keys();
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /**
+   * The source facts as plain data for `v8.serialize` (caches are left out and rebuilt lazily).
+   * It shares the model's objects: serialize it before the next event is applied.
+   */
+  exportState(): RegisterReadModelState {
+    return {
+      version: READ_MODEL_STATE_VERSION,
+      position: this.lastPosition,
+      count: this.count,
+      municipalities: this.municipalities,
+      serviceAreas: this.serviceAreas,
+      transfers: this.transfers,
+      arrangements: [...this.arrangements.values()].map(({ kind, id, stream, events }) => ({ kind, id, stream, events })),
+      timelines: this.timelines,
+    };
+  }
+
+  /**
+   * Replaces everything with `state` (from `exportState`, after any structured-clone round
+   * trip), before any further event is applied. Throws on another format version, leaving the
+   * model as it was.
+   */
+  importState(state: unknown): void {
+    const s = state as RegisterReadModelState;
+    if (s === null || typeof s !== 'object' || s.version !== READ_MODEL_STATE_VERSION) throw new Error(`Not a read model state of version ${READ_MODEL_STATE_VERSION}`);
+    for (const map of [this.municipalities, this.serviceAreas, this.transfers, this.transfersById, this.arrangements, this.timelines, this.current.federations, this.current.agreements, this.cellsByArrangement, this.agreementsByFederation, this.cellsByProvider, this.cachedTimelines]) map.clear();
+    this.lastPosition = s.position;
+    this.count = s.count;
+    this.last = { position: s.position, touched: [], before: new Map() };
+    for (const [code, view] of s.municipalities) this.municipalities.set(code, view);
+    for (const [slug, view] of s.serviceAreas) this.serviceAreas.set(slug, view);
+    for (const [key, entries] of s.transfers) {
+      this.transfers.set(key, entries);
+      for (const entry of entries) {
+        this.interner.reintern(entry);
+        this.transfersById.set(entry.transferId, entry);
+        this.index(key, entry);
+      }
+    }
+    for (const { kind, id, stream, events } of s.arrangements) {
+      const record: ArrangementRecord = { kind, id, stream, events };
+      this.arrangements.set(id, record);
+      for (const e of events) this.evolveRecord(record, e.event);
+    }
+    for (const [code, refs] of s.timelines) this.timelines.set(code, refs);
   }
 
   // ---------------------------------------------------------------- reference data
@@ -316,14 +527,26 @@ export class RegisterReadModel {
     return { federations, agreements };
   }
 
-  /** The step function of one municipality and service area, as known at `knownAtMs`. */
-  timelineOf(code: string, area: string, knownAtMs?: number, known: KnownArrangements = this.knownArrangements(knownAtMs)): ProvisionInterval[] {
-    const entries = this.transfers.get(cellKey(code, area)) ?? [];
-    const visible =
-      knownAtMs === undefined
-        ? entries.filter((t) => t.withdrawnAtMs === undefined)
-        : entries.filter((t) => t.recordedAtMs <= knownAtMs && (t.withdrawnAtMs === undefined || t.withdrawnAtMs > knownAtMs));
-    return provisionTimeline(code, visible, known);
+  /** The step function of one municipality and service area, as known at `knownAtMs` (known now: cached). */
+  timelineOf(code: string, area: string, knownAtMs?: number, known?: KnownArrangements): readonly ProvisionInterval[] {
+    const key = cellKey(code, area);
+    if (knownAtMs === undefined) {
+      let timeline = this.cachedTimelines.get(key);
+      if (!timeline) {
+        timeline = this.computeTimeline(code, area);
+        if (timeline !== NOTHING_RECORDED) this.cachedTimelines.set(key, timeline);
+      }
+      return timeline;
+    }
+    const visible = (this.transfers.get(key) ?? []).filter((t) => t.recordedAtMs <= knownAtMs && (t.withdrawnAtMs === undefined || t.withdrawnAtMs > knownAtMs));
+    return provisionTimeline(code, visible, known ?? this.knownArrangements(knownAtMs));
+  }
+
+  /** The known-now step function computed from the facts, bypassing the cache (the cache's reference). */
+  computeTimeline(code: string, area: string): readonly ProvisionInterval[] {
+    const entries = this.transfers.get(cellKey(code, area));
+    if (!entries) return NOTHING_RECORDED;
+    return provisionTimeline(code, entries.filter((t) => t.withdrawnAtMs === undefined), this.current);
   }
 
   provision(code: string, area: string, on: CalendarDate, knownAtMs?: number, known?: KnownArrangements): Provision {
@@ -332,12 +555,12 @@ export class RegisterReadModel {
   }
 
   provisions(code: string, on: CalendarDate, knownAtMs?: number): Provision[] {
-    const known = this.knownArrangements(knownAtMs);
+    const known = knownAtMs === undefined ? undefined : this.knownArrangements(knownAtMs);
     return this.listServiceAreas().map((area) => this.provision(code, area.slug, on, knownAtMs, known));
   }
 
   history(code: string, area: string, knownAtMs?: number): HistoryEntry[] {
-    const known = this.knownArrangements(knownAtMs);
+    const known = knownAtMs === undefined ? undefined : this.knownArrangements(knownAtMs);
     return this.timelineOf(code, area, knownAtMs, known).map((interval) => ({
       provider: this.providerView(interval.provider ?? { kind: 'municipality', code }),
       basis: basisView(interval.basis),
@@ -352,7 +575,7 @@ export class RegisterReadModel {
   }
 
   matrix(on: CalendarDate, county?: string, knownAtMs?: number): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
-    const known = this.knownArrangements(knownAtMs);
+    const known = knownAtMs === undefined ? undefined : this.knownArrangements(knownAtMs);
     const areas = this.listServiceAreas().map((a) => a.slug);
     const rows = this.listMunicipalities(county).map((m) => ({
       municipality: m,
@@ -363,9 +586,10 @@ export class RegisterReadModel {
 
   /** Who gets what from a provider on a date (in-house provision to oneself is not listed). */
   recipients(provider: { kind: 'municipality'; code: string } | { kind: 'federation'; id: string }, on: CalendarDate, knownAtMs?: number): { municipality: MunicipalityView; serviceArea: string; basis: BasisView }[] {
-    const known = this.knownArrangements(knownAtMs);
+    const known = knownAtMs === undefined ? undefined : this.knownArrangements(knownAtMs);
     const result: { municipality: MunicipalityView; serviceArea: string; basis: BasisView }[] = [];
-    for (const key of [...this.transfers.keys()].sort()) {
+    // Only cells with a transfer from this provider can have it as provider on any day.
+    for (const key of [...(this.cellsByProvider.get(providerKey(provider)) ?? [])].sort()) {
       const [code, area] = key.split('/');
       const interval = intervalOn(this.timelineOf(code, area, knownAtMs, known), on);
       if (interval.basis.kind === 'in-house' || !interval.provider) continue;
@@ -415,7 +639,7 @@ export class RegisterReadModel {
   }
 
   timeline(code: string): TimelineEntry[] {
-    return (this.timelines.get(code) ?? []).map(toTimelineEntry);
+    return (this.timelines.get(code) ?? []).map((ref) => ('event' in ref ? toTimelineEntry(ref) : transferTimelineEntry(ref)));
   }
 
   arrangementTimeline(id: string): TimelineEntry[] {
@@ -427,19 +651,20 @@ export class RegisterReadModel {
   /** Rule 4 and the follow-up duties: what needs someone's attention on `on`. */
   attention(on: CalendarDate, knownAtMs?: number): AttentionItem[] {
     const items: AttentionItem[] = [];
-    const known = this.knownArrangements(knownAtMs);
+    const known = knownAtMs === undefined ? undefined : this.knownArrangements(knownAtMs);
     for (const record of this.arrangements.values()) {
-      const events = knownAtMs === undefined ? record.events : record.events.filter((e) => e.recordedAtMs <= knownAtMs);
-      if (events.length === 0) continue;
-      if (record.kind === 'agreement') items.push(...agreementAttention(known.agreements.get(record.id) as AgreementState, events, on));
-      if (record.kind === 'federation') items.push(...reviewAttention(known.federations.get(record.id) as FederationState, on));
-      if (record.kind === 'study') {
-        const study = events.reduce((s, e) => studyDecider.evolve(s, e.event as StudyEvent), studyDecider.initialState);
-        items.push(...studyAttention(study, on));
+      if (!known) {
+        // Known now: the items depend only on the record and `on`, so the last answer is kept.
+        if (record.attention?.on !== on) record.attention = { on, items: arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on) };
+        items.push(...record.attention.items);
+        continue;
       }
+      const events = record.events.filter((e) => e.recordedAtMs <= (knownAtMs as number));
+      if (events.length === 0) continue;
+      const study = record.kind === 'study' ? events.reduce((s, e) => studyDecider.evolve(s, e.event as StudyEvent), studyDecider.initialState) : undefined;
+      items.push(...arrangementAttention(record, events, known.federations.get(record.id), known.agreements.get(record.id), study, on));
     }
-    for (const [key, entries] of this.transfers) {
-      if (entries.length === 0) continue;
+    for (const key of this.transfers.keys()) {
       const [code, area] = key.split('/');
       const interval = intervalOn(this.timelineOf(code, area, knownAtMs, known), on);
       if (interval.lapsed) {
@@ -451,8 +676,7 @@ export class RegisterReadModel {
         });
       }
     }
-    const order: AttentionKind[] = ['awaiting-signature', 'awaiting-council-decision', 'agreement-ending', 'provision-lapsed', 'review-overdue', 'study-overdue', 'milestone-overdue'];
-    return items.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.due ?? '').localeCompare(b.due ?? '') || a.subject.localeCompare(b.subject));
+    return items.sort((a, b) => ATTENTION_ORDER[a.kind] - ATTENTION_ORDER[b.kind] || (a.due ?? '').localeCompare(b.due ?? '') || a.subject.localeCompare(b.subject));
   }
 
   // ---------------------------------------------------------------- views
@@ -490,6 +714,86 @@ export function cellKey(code: string, area: string): string {
 
 function basisView(basis: Basis): BasisView {
   return basis.kind === 'in-house' ? { kind: 'in-house' } : { kind: basis.kind, id: basis.id };
+}
+
+function transferTimelineEntry(t: TransferEntry): TimelineEntry {
+  return { position: t.order, recordedAt: t.recordedAt, type: 'ServiceTransferred', stream: t.stream, effectiveFrom: t.effectiveFrom, summary: summarizeTransfer(t.municipality, t.serviceArea, t.basis, t.effectiveFrom, t.successorType) };
+}
+
+const ATTENTION_ORDER: Record<AttentionKind, number> = {
+  'awaiting-signature': 0,
+  'awaiting-council-decision': 1,
+  'agreement-ending': 2,
+  'provision-lapsed': 3,
+  'review-overdue': 4,
+  'study-overdue': 5,
+  'milestone-overdue': 6,
+};
+
+function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+}
+
+function providerKey(p: ProviderRef | { kind: 'municipality'; code: string } | { kind: 'federation'; id: string }): string {
+  return p.kind === 'federation' ? `federation:${p.id}` : `${p.kind}:${p.code}`;
+}
+
+/** `map` with `id` set to `value` (or left out when undefined), as a copy. */
+function withEntry<T>(map: ReadonlyMap<string, T>, id: string, value: T | undefined): Map<string, T> {
+  const copy = new Map(map);
+  if (value === undefined) copy.delete(id);
+  else copy.set(id, value);
+  return copy;
+}
+
+/**
+ * One shared copy of the values transfers repeat: dates, service areas, streams, bases and
+ * providers (each event brings its own copies; a million transfers name a few thousand).
+ */
+class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly bases = new Map<string, Basis>();
+  private readonly providers = new Map<string, ProviderRef>();
+
+  string(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  basis(basis: Basis): Basis {
+    if (basis.kind === 'in-house') return IN_HOUSE;
+    const key = `${basis.kind}:${basis.id}`;
+    const known = this.bases.get(key);
+    if (known) return known;
+    const shared = { kind: basis.kind, id: this.string(basis.id) } as Basis;
+    this.bases.set(key, shared);
+    return shared;
+  }
+
+  provider(provider: ProviderRef): ProviderRef {
+    const key = providerKey(provider);
+    const known = this.providers.get(key);
+    if (known) return known;
+    const shared: ProviderRef = provider.kind === 'federation' ? { kind: 'federation', id: this.string(provider.id) } : { kind: provider.kind, code: this.string(provider.code) };
+    this.providers.set(key, shared);
+    return shared;
+  }
+
+  /** Shares the values of an entry that came from elsewhere (a snapshot). */
+  reintern(entry: TransferEntry): void {
+    const e = entry as { -readonly [K in keyof TransferEntry]: TransferEntry[K] };
+    e.basis = this.basis(e.basis);
+    e.provider = this.provider(e.provider);
+    e.decidedOn = this.string(e.decidedOn);
+    e.effectiveFrom = this.string(e.effectiveFrom);
+    e.municipality = this.string(e.municipality);
+    e.serviceArea = this.string(e.serviceArea);
+    e.stream = this.string(e.stream);
+  }
 }
 
 function toTimelineEntry(e: LoggedEvent): TimelineEntry {
@@ -542,6 +846,22 @@ function describeEnd(interval: ProvisionInterval): string {
       return `the municipality was not a member of ${name}`;
     default:
       return `${name} ended`;
+  }
+}
+
+/** The items one arrangement contributes on `on`, from its state (and events) as known at the moment asked about. */
+function arrangementAttention(record: ArrangementRecord, events: LoggedEvent[], federation: FederationState | undefined, agreement: AgreementState | undefined, study: StudyState | undefined, on: CalendarDate): AttentionItem[] {
+  switch (record.kind) {
+    case 'agreement':
+      return agreementAttention(agreement as AgreementState, events, on);
+    case 'federation':
+      return reviewAttention(federation as FederationState, on);
+    case 'study':
+      return studyAttention(study as StudyState, on);
+    default: {
+      const unhandled: never = record.kind;
+      return unhandled;
+    }
   }
 }
 

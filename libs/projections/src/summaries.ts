@@ -4,6 +4,11 @@ function basisText(basis: { kind: string; id?: string }): string {
   return basis.kind === 'in-house' ? 'in-house' : `${basis.kind} ${basis.id}`;
 }
 
+/** The line of a ServiceTransferred (the read model keeps transfers without their events). */
+export function summarizeTransfer(municipality: string, serviceArea: string, basis: { kind: string; id?: string }, effectiveFrom: string, successorType: string | undefined): string {
+  return `${municipality} gets ${serviceArea} on ${basisText(basis)} from ${effectiveFrom}${successorType ? ` (successor named by ${successorType})` : ''}`;
+}
+
 /** One line in plain English for a timeline entry. */
 export function summarize(event: SamverkanEvent): string {
   switch (event.type) {
@@ -12,7 +17,7 @@ export function summarize(event: SamverkanEvent): string {
     case 'ServiceAreaDefined':
       return `Service area ${event.data.slug} (${event.data.nameEn}) defined`;
     case 'ServiceTransferred':
-      return `${event.data.municipality} gets ${event.data.serviceArea} on ${basisText(event.data.basis)} from ${event.data.effectiveFrom}${event.data.successorOf ? ` (successor named by ${event.data.successorOf.type})` : ''}`;
+      return summarizeTransfer(event.data.municipality, event.data.serviceArea, event.data.basis, event.data.effectiveFrom, event.data.successorOf?.type);
     case 'CorrectionRecorded':
       return event.data.replacement
         ? `Transfer ${event.data.corrects.transferId} corrected: ${event.data.replacement.serviceArea} on ${basisText(event.data.replacement.basis)} from ${event.data.replacement.effectiveFrom} (${event.data.reason})`

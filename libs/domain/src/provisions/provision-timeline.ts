@@ -129,11 +129,18 @@ function winnersByDate(transfers: readonly TimelineTransfer[]): TimelineTransfer
   return [...byDate.values()].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
 }
 
-/** The interval that holds on `date`. The timeline covers every day, so there is always one. */
+/**
+ * The interval that holds on `date`. The timeline covers every day, so there is always one.
+ * Its `from`s increase, so the last one starting on or before `date` is found by binary search.
+ */
 export function intervalOn(timeline: readonly ProvisionInterval[], date: CalendarDate): ProvisionInterval {
-  for (let i = timeline.length - 1; i >= 0; i--) {
-    const interval = timeline[i];
-    if (interval.from === undefined || interval.from <= date) return interval;
+  let lo = 0;
+  let hi = timeline.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const from = timeline[mid].from;
+    if (from === undefined || from <= date) lo = mid + 1;
+    else hi = mid;
   }
-  return timeline[0];
+  return timeline[lo > 0 ? lo - 1 : 0];
 }

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CalendarDate } from '@samverkan/domain';
-import type { RecordedEvent } from '@samverkan/event-store';
-import { ProjectionRunner, ProvisionChange, ProvisionChangeTracker, ProvisionSpan, basisViewOf } from '@samverkan/projections';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
+import { ProjectionRunner, ProvisionChange, ProvisionChangeTracker, ProvisionSpan, REGISTER_STREAM_PREFIXES, RegisterReadModel, basisViewOf } from '@samverkan/projections';
 import { Observable, Subject, Subscription } from 'rxjs';
 import { ProvisionCursor, isAfter, provisionEventId } from '../sse/sse-frame';
 
@@ -88,15 +88,20 @@ export interface ProvisionSnapshot {
 
 /**
  * The provision change stream: derived from the read model's `applied$` by the
- * ProvisionChangeTracker as each event is applied, kept in memory in log order (for
- * subscribers that resume from any position), and published live as `changes$`.
+ * ProvisionChangeTracker as each live event is applied, kept in memory in log order (for
+ * subscribers that resume), and published live as `changes$`.
  *
- * Memory: every change is kept, compactly (see StoredChange; about 0.1 KB each, measured in
- * docs/subscriptions.md). The register's whole history is small (the seeding of 290
- * municipalities × the service areas is most of it), and the read model already holds every
- * event in memory, so keeping the changes too is the simplest design that lets any subscriber
- * resume from any position without a replay. A restart derives the same changes again from the
- * log, at the same positions.
+ * Start-up derives nothing: while the runner catches up with the log (`isLive` false) the
+ * tracker only moves past each event, so start-up costs what the read model costs. The changes
+ * of those events (positions up to `liveFrom`) are derived again from the log only when a
+ * subscriber resumes from before them (`history`): a fresh read model applies the log up to the
+ * subscriber's id without deriving, then derives from there to `liveFrom`. They are the same
+ * changes at the same ids as a process that derived everything (the derivation depends only on
+ * the log), so a subscriber resumes across a restart with no gap and no duplicate. One such
+ * replay runs at a time, and it keeps nothing afterwards.
+ *
+ * Memory: every live change is kept, compactly (see StoredChange; about 0.1 KB each, measured in
+ * docs/subscriptions.md).
  */
 @Injectable()
 export class ProvisionChangeFeed implements OnApplicationShutdown {
@@ -106,12 +111,28 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
   private readonly live = new Subject<LiveChange>();
   private readonly serialize = (change: StoredChange) => this.frameOf(change);
   private readonly subscription: Subscription;
+  /** The last event followed without deriving its changes (catching up); 0: none. */
+  private underived = 0;
+  /** Replays of the log for resuming subscribers run one after another (each holds a read model while it runs). */
+  private replays: Promise<unknown> = Promise.resolve();
   private failures = 0;
 
-  constructor(private readonly runner: ProjectionRunner) {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Optional() @Inject(EVENT_STORE) private readonly store?: EventStore,
+  ) {
     this.tracker = new ProvisionChangeTracker(runner.model);
     // Subscribed before the runner starts (Startup runs on bootstrap), so no event is missed.
     this.subscription = runner.applied$.subscribe((event) => this.observe(event));
+  }
+
+  /**
+   * The position up to which changes were not derived live (the runner was catching up); the
+   * kept changes are those after it. Requests are served only once the runner is live, so it
+   * no longer moves by then.
+   */
+  get liveFrom(): number {
+    return this.underived;
   }
 
   /** The position of the last event the changes are derived up to. */
@@ -191,7 +212,56 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
     };
   }
 
+  /**
+   * The changes after `cursor` of the events up to `liveFrom` that pass `filter`, derived again
+   * from the log, in pages; nothing when the cursor is not before `liveFrom`.
+   */
+  async *history(cursor: ProvisionCursor, filter: ProvisionFilter, pageSize = 1000): AsyncGenerator<StoredChange[]> {
+    const until = this.underived;
+    if (!isAfter(until, Infinity, cursor)) return;
+    const store = this.store;
+    if (!store) throw new Error('The feed has no event store to derive the changes before its start from');
+    let release!: () => void;
+    const turn = this.replays;
+    this.replays = new Promise<void>((resolve) => (release = resolve));
+    await turn;
+    try {
+      const model = new RegisterReadModel();
+      const tracker = new ProvisionChangeTracker(model);
+      let after: number | undefined;
+      for (;;) {
+        const page = await store.readAll({ after, maxCount: pageSize, filter: { streamPrefixes: REGISTER_STREAM_PREFIXES } });
+        const items: StoredChange[] = [];
+        let done = page.length === 0;
+        for (const event of page) {
+          if (event.position > until) {
+            done = true;
+            break;
+          }
+          model.apply(event);
+          // Events wholly before the cursor are only applied: their changes are not asked for.
+          if (event.position < cursor.position) tracker.skip(event);
+          else for (const change of storedChanges(event, tracker.observe(event))) if (isAfter(change.position, change.index, cursor) && matchesProvisionFilter(filter, change.municipality, change.countyCode, change.serviceArea)) items.push(change);
+        }
+        if (items.length > 0) yield items;
+        if (done) return;
+        after = page[page.length - 1].position;
+        // Let other work in between pages: the replay can be long.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      release();
+    }
+  }
+
   private observe(event: RecordedEvent): void {
+    // Catching up: follow the event, derive nothing (see the class comment). A runner without
+    // `isLive` (a bare test double) is taken as live.
+    if (this.runner.isLive === false) {
+      this.tracker.skip(event);
+      this.underived = event.position;
+      return;
+    }
     let changes: ProvisionChange[];
     try {
       changes = this.tracker.observe(event);
@@ -200,19 +270,7 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
       this.logger.error(`Could not derive the provision changes of ${event.type} at ${event.position}: ${String(error)}`);
       return;
     }
-    if (changes.length === 0) return;
-    const cause: Cause = { type: event.type, stream: event.stream, recordedAt: changes[0].recordedAt };
-    for (const change of changes) {
-      const stored: StoredChange = {
-        position: change.position,
-        index: change.index,
-        of: change.of,
-        municipality: change.municipality,
-        serviceArea: change.serviceArea,
-        countyCode: change.countyCode,
-        span: change.span,
-        cause,
-      };
+    for (const stored of storedChanges(event, changes)) {
       this.log.push(stored);
       this.live.next(new LiveChange(stored, this.serialize));
     }
@@ -234,6 +292,22 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
     this.subscription.unsubscribe();
     this.live.complete();
   }
+}
+
+/** The changes of one event as they are kept: the cause shared by all of them. */
+function storedChanges(event: RecordedEvent, changes: ProvisionChange[]): StoredChange[] {
+  if (changes.length === 0) return [];
+  const cause: Cause = { type: event.type, stream: event.stream, recordedAt: changes[0].recordedAt };
+  return changes.map((change) => ({
+    position: change.position,
+    index: change.index,
+    of: change.of,
+    municipality: change.municipality,
+    serviceArea: change.serviceArea,
+    countyCode: change.countyCode,
+    span: change.span,
+    cause,
+  }));
 }
 
 function snapshotPayload(code: string, area: string, span: ProvisionSpan, position: number, provider: unknown): Record<string, unknown> {

@@ -112,9 +112,17 @@ export class ProvisionSubscriptionController {
     await this.catchUpAndGoLive(connection, cursor, filter);
   }
 
-  /** Sends the kept changes after the cursor at the client's pace, then, in the same step as seeing the end, goes live. */
+  /**
+   * Sends the changes after the cursor at the client's pace: those from before the feed went
+   * live derived again from the log, then the kept ones; then, in the same step as seeing the
+   * end, goes live.
+   */
   private async catchUpAndGoLive(connection: SseConnection, from: ProvisionCursor, provisionFilter: ProvisionFilter): Promise<void> {
     let cursor = from;
+    for await (const page of this.feed.history(cursor, provisionFilter)) {
+      for (const change of page) if (!(await connection.send(this.feed.frameOf(change), storedChangeId(change)))) return;
+      if (connection.closed) return;
+    }
     for (;;) {
       const page = this.feed.read(cursor, provisionFilter);
       if (page.items.length === 0 && page.atEnd) break;
