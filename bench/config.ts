@@ -27,7 +27,11 @@ export interface BenchConfig {
   fanoutSubscribers: number;
   /** Transfers per second sent while the fan-out is measured. */
   fanoutRate: number;
-  /** Which steps to run: append, rebuild, audit, http (3 and 4 share one running service), fanout, esdb. */
+  /** History sizes the service step measures the service at (besides the fresh register), ascending. */
+  serviceSizes: number[];
+  /** How long one start of the service child may take before the service step fails. */
+  serviceStartTimeoutSeconds: number;
+  /** Which steps to run: append, rebuild, audit, http (3 and 4 share one running service), fanout, esdb, service. */
   only: Set<Step>;
   /** Seed for the synthetic data (the same seed gives the same history, ids aside). */
   seed: number;
@@ -37,8 +41,8 @@ export interface BenchConfig {
   resultsDir: string;
 }
 
-export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb';
-const STEPS: Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb'];
+export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb' | 'service';
+const STEPS: Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service'];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
@@ -46,6 +50,18 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): n
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number ≥ ${min}, not '${raw}'`);
   return Math.floor(value);
+}
+
+/** A comma-separated list of event counts (`10000,100000,1_000_000`), each ≥ `min`, sorted and deduplicated. */
+function sizes(env: NodeJS.ProcessEnv, name: string, fallback: number[], min: number): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const values = raw.split(',').map((part) => {
+    const value = Number(part.trim().replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a comma-separated list of whole numbers ≥ ${min}, not '${raw}'`);
+    return value;
+  });
+  return [...new Set(values)].sort((a, b) => a - b);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -71,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     esdbConnectionString: env.BENCH_EVENTSTORE_CONNECTION_STRING || undefined,
     fanoutSubscribers: int(env, 'BENCH_FANOUT_SUBSCRIBERS', 100),
     fanoutRate: int(env, 'BENCH_FANOUT_RATE', 100),
+    serviceSizes: sizes(env, 'BENCH_SERVICE_SIZES', [10_000, 100_000, 1_000_000], 1_000),
+    serviceStartTimeoutSeconds: int(env, 'BENCH_SERVICE_START_TIMEOUT', 900),
     only: new Set(only as Step[]),
     seed: int(env, 'BENCH_SEED', 20_240_601, 0),
     keep: env.BENCH_KEEP === '1',

@@ -75,7 +75,8 @@ export function markdown(report: BenchReport): string {
     `Machine: ${m.cpuModel}, ${m.cores} cores (${m.availableParallelism} usable), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite3})` +
       (m.gitCommit ? `; tree ${m.gitCommit}${m.gitDirty ? ' + uncommitted changes' : ''}` : ''),
     `Run: ${report.durationSeconds.toFixed(0)} s; BENCH_EVENTS=${report.config.events}, BENCH_APPENDS=${report.config.appends}, BENCH_SECONDS=${report.config.seconds} (warm-up ${report.config.warmupSeconds} s), ${report.config.connections} connections, pages of ${report.config.pageSize}, ${report.config.rebuildTrials} rebuild trials` +
-      (report.config.only.includes('esdb') ? `; BENCH_ESDB_EVENTS=${report.config.esdbEvents}, BENCH_ESDB_APPENDS=${report.config.esdbAppends} against ${report.config.esdbConnectionString ? 'a real EventStoreDB' : 'the gRPC double'}` : ''),
+      (report.config.only.includes('esdb') ? `; BENCH_ESDB_EVENTS=${report.config.esdbEvents}, BENCH_ESDB_APPENDS=${report.config.esdbAppends} against ${report.config.esdbConnectionString ? 'a real EventStoreDB' : 'the gRPC double'}` : '') +
+      (report.config.only.includes('service') ? `; BENCH_SERVICE_SIZES=${report.config.serviceSizes.join(',')}` : ''),
     '',
     '| # | Figure | Target | Measured | Baseline | Ratio | Result |',
     '|---|---|---|---|---|---|---|',

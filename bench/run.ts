@@ -16,9 +16,10 @@ import { esdbWorkload } from './workloads/esdb';
 import { fanoutWorkload } from './workloads/fanout';
 import { httpWorkload } from './workloads/http';
 import { rebuildWorkload } from './workloads/rebuild';
+import { serviceWorkload } from './workloads/service';
 import { Workload, notRun } from './workloads/workload';
 
-const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload];
+const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload, serviceWorkload];
 
 /** A connection string without its user and password, for the report. */
 function redacted(connectionString: string | undefined): string | undefined {
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const t0 = process.hrtime.bigint();
   log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`);
-  log(`config: events=${config.events}, appends=${config.appends}, seconds=${config.seconds}, warm-up=${config.warmupSeconds}, connections=${config.connections}, esdb events=${config.esdbEvents}, esdb appends=${config.esdbAppends} (${config.esdbConnectionString ? redacted(config.esdbConnectionString) : 'gRPC double'}), steps=${[...config.only].join(',')}`);
+  log(`config: events=${config.events}, appends=${config.appends}, seconds=${config.seconds}, warm-up=${config.warmupSeconds}, connections=${config.connections}, esdb events=${config.esdbEvents}, esdb appends=${config.esdbAppends} (${config.esdbConnectionString ? redacted(config.esdbConnectionString) : 'gRPC double'}), service sizes=${config.serviceSizes.join(',')}, steps=${[...config.only].join(',')}`);
 
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   const contention: BenchReport['contention'] = [];
   for (const workload of WORKLOADS) {
     if (!config.only.has(workload.step)) {
-      rows.push(...notRun(workload, 'skipped (BENCH_ONLY)'));
+      rows.push(...notRun(workload, config, 'skipped (BENCH_ONLY)'));
       continue;
     }
     log(`── ${workload.title}`);
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`${workload.step} FAILED: ${message}`);
       failures.push({ step: workload.step, error: error instanceof Error ? error.message : String(error) });
-      rows.push(...notRun(workload, `failed: ${error instanceof Error ? error.message : String(error)}`));
+      rows.push(...notRun(workload, config, `failed: ${error instanceof Error ? error.message : String(error)}`));
     }
     fullGc();
   }

@@ -5,7 +5,7 @@
  * milliseconds, too coarse for sub-millisecond answers, so this measures each request
  * with `process.hrtime.bigint()` (nanoseconds) and hands back every 2xx latency.
  *
- * workerData: { url, paths, connections, seconds, warmupSeconds }
+ * workerData: { url, paths, connections, seconds, warmupSeconds, headers? }
  * Each of `connections` keep-alive connections sends the next path (round-robin over
  * `paths`) as soon as its previous answer has arrived. Nothing is recorded during warm-up.
  */
@@ -13,6 +13,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 
 const { url, paths, connections, seconds, warmupSeconds } = workerData;
+const headers = { accept: 'application/json', ...workerData.headers };
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
 let index = 0;
@@ -21,7 +22,7 @@ function once() {
   return new Promise((resolve) => {
     const path = paths[index++ % paths.length];
     const t0 = process.hrtime.bigint();
-    const request = http.request({ host: target.hostname, port: target.port, path, method: 'GET', agent, headers: { accept: 'application/json' } }, (response) => {
+    const request = http.request({ host: target.hostname, port: target.port, path, method: 'GET', agent, headers }, (response) => {
       response.on('data', () => undefined);
       response.on('end', () => resolve({ status: response.statusCode, ns: process.hrtime.bigint() - t0 }));
     });

@@ -63,11 +63,15 @@ export interface LatencyResult {
   mean: number;
 }
 
-/** Closed-loop GETs over `paths` with `connections` clients, timed per request in nanoseconds (see latency-client.js). */
-export async function latencyLoad(label: string, url: string, paths: string[], seconds: number, warmupSeconds: number, connections: number): Promise<LatencyResult> {
+/**
+ * Closed-loop GETs over `paths` with `connections` clients, timed per request in nanoseconds (see
+ * latency-client.js), from sending the request to the answer's last byte (as it came over the
+ * wire: a compressed answer is not decompressed). `headers` go with every request.
+ */
+export async function latencyLoad(label: string, url: string, paths: string[], seconds: number, warmupSeconds: number, connections: number, headers: Record<string, string> = {}): Promise<LatencyResult> {
   const bar = timed(label, seconds + warmupSeconds);
   const message = await new Promise<{ latencies: Float64Array; statuses: Record<string, number>; errors: number; seconds: number; fatal?: string }>((done, fail) => {
-    const worker = new Worker(resolve(__dirname, 'latency-client.js'), { workerData: { url, paths, connections, seconds, warmupSeconds } });
+    const worker = new Worker(resolve(__dirname, 'latency-client.js'), { workerData: { url, paths, connections, seconds, warmupSeconds, headers } });
     worker.once('message', done);
     worker.once('error', fail);
   });

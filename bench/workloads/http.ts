@@ -2,13 +2,12 @@ import { Logger } from '@nestjs/common';
 import { SqliteEventStore } from '@samverkan/event-store';
 import { ProjectionRunner } from '@samverkan/projections';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startApp } from '../../test/support/start-app';
 import { BenchConfig } from '../config';
 import { startBareServer } from '../http/bare-server';
-import { LatencyResult, LoadResult, commandLoad, latencyLoad } from '../http/load';
-import { BenchFederation, formFederation, get, proposeAgreements } from '../http/prepare';
+import { describeNon2xx, signatureRuns, transferRuns } from '../http/commands';
+import { LatencyResult, LoadResult, latencyLoad } from '../http/load';
+import { BenchFederation, formFederation, get } from '../http/prepare';
 import { Row, ms, rate, verdict } from '../report';
 import { log } from '../support/log';
 import { Random } from '../support/random';
@@ -29,17 +28,6 @@ import { StepResult, Workload } from './workload';
 
 const SIGNATURE_TARGET = 0.2;
 const P99_TARGET_MS = 5;
-
-function describeNon2xx(r: LoadResult | LatencyResult): string {
-  const codes = Object.entries(r.statusCodes)
-    .filter(([code]) => !code.startsWith('2'))
-    .map(([code, n]) => `${n}×${code}`)
-    .join(', ');
-  const parts = [`non-2xx ${r.non2xx}${codes ? ` (${codes})` : ''}`];
-  if (r.errors) parts.push(`errors ${r.errors}`);
-  if ('timeouts' in r && r.timeouts) parts.push(`timeouts ${r.timeouts}`);
-  return parts.join(', ');
-}
 
 function commandRow(id: string, figure: string, service: LoadResult, bare: LoadResult, extra = ''): Row {
   const ratio = service.okPerSecond / bare.okPerSecond;
@@ -112,35 +100,11 @@ export const httpWorkload: Workload = {
     try {
       // ------------------------------------------------------------ 3b: transfers
       const federation = await formFederation(service.url, random);
-      const transfers = (seed: number) => ({ kind: 'transfers', federation: federation.id, members: federation.members, areas: federation.areas, from: federation.from, to: federation.to, seed });
-      if (warm > 0) await commandLoad('bare transfers (warm-up)', bare.url, transfers(1), warm, clients);
-      const bareTransfers = await commandLoad('bare transfers', bare.url, transfers(2), seconds, clients);
-      if (warm > 0) await commandLoad('service transfers (warm-up)', service.url, transfers(3), warm, clients);
-      const serviceTransfers = await commandLoad('service transfers', service.url, transfers(4), seconds, clients);
+      const { service: serviceTransfers, bare: bareTransfers } = await transferRuns(service.url, bare.url, federation, config);
 
       // ------------------------------------------------------------ 3a: signatures
-      // The pool must outlast the run: it is sized from the rate of a warm-up on a smaller pool.
-      let estimate = serviceTransfers.okPerSecond;
-      let warmPool = 0;
-      if (warm > 0) {
-        const pool = await proposeAgreements(service.url, random, 'warm', Math.max(2_000, Math.ceil(warm * Math.max(2_000, estimate * 2))), clients);
-        const file = join(dir, 'signatures-warm.json');
-        writeFileSync(file, JSON.stringify(pool.signatures));
-        warmPool = pool.signatures.length;
-        const warmed = await commandLoad('service signatures (warm-up)', service.url, { kind: 'signatures', poolFile: file }, warm, clients);
-        estimate = Math.max(estimate, warmed.okPerSecond);
-      }
-      const poolSize = Math.ceil(Math.max(estimate, 200) * seconds * 2) + 1_000;
-      const proposed = Date.now();
-      const pool = await proposeAgreements(service.url, random, 'main', poolSize, clients);
-      log(`signature pool: ${pool.signatures.length.toLocaleString('en-US')} signatures of ${pool.agreements.toLocaleString('en-US')} agreements, proposed in ${((Date.now() - proposed) / 1000).toFixed(1)} s`);
-      const poolFile = join(dir, 'signatures.json');
-      writeFileSync(poolFile, JSON.stringify(pool.signatures));
-      const signatures = { kind: 'signatures', poolFile };
-      if (warm > 0) await commandLoad('bare signatures (warm-up)', bare.url, signatures, warm, clients);
-      const bareSignatures = await commandLoad('bare signatures', bare.url, signatures, seconds, clients);
-      const serviceSignatures = await commandLoad('service signatures', service.url, signatures, seconds, clients);
-      const exhausted = serviceSignatures.ok + serviceSignatures.non2xx > pool.signatures.length;
+      const { service: serviceSignatures, bare: bareSignatures, pool } = await signatureRuns(service.url, bare.url, random, dir, serviceTransfers.okPerSecond, config);
+      const exhausted = pool.exhausted;
 
       // ------------------------------------------------------------ 4: provision latency
       const runner = service.app.get(ProjectionRunner);
@@ -174,7 +138,7 @@ export const httpWorkload: Workload = {
           seconds,
           warmupSeconds: warm,
           federation: { id: federation.id, members: federation.members.length, areas: federation.areas.length },
-          signaturePool: { warmUp: warmPool, main: pool.signatures.length, agreements: pool.agreements, exhausted },
+          signaturePool: pool,
           transfers: { service: serviceTransfers, bare: bareTransfers },
           signatures: { service: serviceSignatures, bare: bareSignatures },
           readModel: loaded,
