@@ -133,8 +133,10 @@ export interface SqliteAppendStats {
  * turn's I/O callbacks, so appends made by every request that turn handled (and by whatever
  * arrived while the previous flush waited for its fsync) share one `BEGIN IMMEDIATE … COMMIT`
  * (at most MAX_GROUP of them; the rest go in the next turn). Flushing at once when the queue
- * is empty would commit every request alone, as each arrives in its own callback. A lone
- * sequential appender pays one turn of the event loop per append.
+ * is empty would never group: the flush is synchronous, so the queue is always empty when
+ * the next request's append arrives (measured, 16 appenders: 1.1k appends/s, as with one
+ * transaction per append, against 7.1k/s). A lone sequential appender pays one turn of the
+ * event loop and a savepoint per append: 10–20 µs, 2–4 % of a file-backed append.
  * - Each append runs in a savepoint, in call order, so it sees the appends before it as if
  *   they had been committed one by one (expected revisions, idempotent re-sends, event ids).
  *   A refusal (WrongExpectedRevisionError, DuplicateEventIdError, a constraint on the
