@@ -63,6 +63,20 @@ export class IdempotencyIndex {
   get size(): number {
     return this.byKey.size;
   }
+
+  /** The index as plain data for a read-model snapshot; shares the live entries, so serialise it at once. */
+  exportState(): { byKey: Map<string, Entry>; keyByCommandId: Map<string, string> } {
+    return { byKey: this.byKey, keyByCommandId: this.keyByCommandId };
+  }
+
+  /** Replaces the index with one exportState() gave (after a structured-clone round trip). */
+  importState(state: unknown): void {
+    const { byKey, keyByCommandId } = state as ReturnType<IdempotencyIndex['exportState']>;
+    this.byKey.clear();
+    this.keyByCommandId.clear();
+    for (const [key, entry] of byKey) this.byKey.set(key, entry);
+    for (const [commandId, key] of keyByCommandId) this.keyByCommandId.set(commandId, key);
+  }
 }
 
 /** `agreement-lkp-2020` → `lkp-2020`. */

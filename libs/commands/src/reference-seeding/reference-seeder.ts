@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { municipalityDecider, serviceAreaDecider, streams } from '@samverkan/domain';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { v5 as uuidv5 } from 'uuid';
 import { CommandContext, SAMVERKAN_NAMESPACE } from '../command-path/command-context';
@@ -11,16 +12,24 @@ const SOURCE = 'samverkan:reference-data';
  * Registers the 290 municipalities and the service-area vocabulary. Safe on every start:
  * the deciders decide nothing for what is already registered, and each registration's
  * command id is fixed, so two instances starting together cannot register twice.
+ *
+ * A stream that holds any event is registered (its first event is the registration: the
+ * deciders refuse everything else before it), so each start costs one one-event read per
+ * reference stream, not a fold of its history; only what is missing goes through the command path.
  */
 @Injectable()
 export class ReferenceSeeder {
   private readonly logger = new Logger(ReferenceSeeder.name);
 
-  constructor(private readonly path: CommandPath) {}
+  constructor(
+    private readonly path: CommandPath,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   async seed(): Promise<{ appended: number }> {
     let appended = 0;
     for (const m of loadMunicipalities()) {
+      if (await this.exists(streams.municipality(m.code))) continue;
       const result = await this.path.run({
         decider: municipalityDecider,
         stream: streams.municipality(m.code),
@@ -31,6 +40,7 @@ export class ReferenceSeeder {
       appended += result.events.length;
     }
     for (const area of loadServiceAreas()) {
+      if (await this.exists(streams.serviceArea(area.slug))) continue;
       const result = await this.path.run({
         decider: serviceAreaDecider,
         stream: streams.serviceArea(area.slug),
@@ -42,6 +52,10 @@ export class ReferenceSeeder {
     }
     if (appended > 0) this.logger.log(`Registered reference data: ${appended} events`);
     return { appended };
+  }
+
+  private async exists(stream: string): Promise<boolean> {
+    return (await this.store.readStream(stream, { maxCount: 1 })).length > 0;
   }
 }
 
