@@ -1,15 +1,16 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccessGuard, KEY_RING, KeyRing } from '@samverkan/access';
 import { AuditModule } from '@samverkan/audit';
 import { Catalog, Clock, CommandsModule, IdempotencyIndex, ReferenceSeeder, SystemClock } from '@samverkan/commands';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
-import { ProjectionRunner, ProjectionsModule } from '@samverkan/projections';
+import { ProjectionRunner, ProjectionsModule, ReadModelSnapshots, SnapshotLoad, SnapshotSchedule } from '@samverkan/projections';
 import { QueriesModule } from '@samverkan/queries';
 import { SubscriptionsModule } from '@samverkan/subscriptions';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { join } from 'node:path';
 import { ServiceConfig } from './config';
 import { eventStoreProvider } from './event-store.provider';
 import { HealthController } from './health.controller';
@@ -30,29 +31,59 @@ export class ReadModelCatalog extends Catalog {
   }
 }
 
+/** Where read-model snapshots are kept and how often they are written; null: no snapshots. */
+export const SNAPSHOT_SETTINGS = Symbol('SNAPSHOT_SETTINGS');
+export interface SnapshotSettings {
+  file: string;
+  every: number;
+}
+
+/** How long a graceful shutdown waits for its last snapshot. */
+const SHUTDOWN_SNAPSHOT_MS = 10_000;
+
 /**
- * Start-up order: rebuild the read models (and the idempotency index) from the log, register
- * the reference data if this is the first start, wait until the read models have it, and
- * only then accept requests.
+ * Start-up order: restore the read models (and the idempotency index) from the snapshot if it
+ * is sound, catch up with the log from its position (from the start without one), register the
+ * reference data if this is the first start, wait until the read models have it, and only then
+ * accept requests. Snapshots are written later, in the background (docs/snapshots.md).
  */
 @Injectable()
-export class Startup implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Startup implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Startup');
+  private readonly snapshots?: ReadModelSnapshots;
+  private readonly schedule?: SnapshotSchedule;
 
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly idempotency: IdempotencyIndex,
     private readonly seeder: ReferenceSeeder,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+    @Inject(SNAPSHOT_SETTINGS) settings: SnapshotSettings | null,
+  ) {
+    if (settings) {
+      this.snapshots = new ReadModelSnapshots(runner, store, settings.file);
+      this.schedule = new SnapshotSchedule(this.snapshots, runner, { every: settings.every, idleMs: 1000 });
+    }
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
     this.runner.addObserver((event) => this.idempotency.observe(event));
+    this.runner.addParticipant({ name: 'idempotency-index', version: 1, exportState: () => this.idempotency.exportState(), importState: (state) => this.idempotency.importState(state) });
+    const loaded: SnapshotLoad = this.snapshots ? await this.snapshots.load() : { kind: 'none' };
     await this.runner.start();
     const { appended } = await this.seeder.seed();
     if (!(await this.runner.settle(60_000))) this.logger.warn('The read models did not catch up with the log within 60 s; continuing');
-    this.logger.log(`Read models at position ${this.runner.position} (${this.runner.model.eventCount} events, ${appended} registered now) in ${Date.now() - started} ms`);
+    const source =
+      loaded.kind === 'loaded'
+        ? `snapshot at ${loaded.position} loaded in ${loaded.ms} ms, tail of ${this.runner.appliedCount} events applied`
+        : `${this.runner.appliedCount} applied from the log${loaded.kind === 'none' ? '' : ', snapshot not used'}`;
+    this.logger.log(`Read models at position ${this.runner.position} (${this.runner.model.eventCount} events, ${appended} registered now; ${source}) in ${Date.now() - started} ms`);
+    this.schedule?.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.schedule?.stop(SHUTDOWN_SNAPSHOT_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -64,6 +95,9 @@ export class Startup implements OnApplicationBootstrap, OnApplicationShutdown {
 export class AppModule {
   static forRoot(config: ServiceConfig, options: { store?: EventStore; clock?: Clock } = {}): DynamicModule {
     const storeProvider = eventStoreProvider(config, options.store);
+    // A store handed in (tests) is often in memory or elsewhere than dataDir: no snapshots unless asked for.
+    const snapshots: SnapshotSettings | null =
+      (config.snapshots ?? options.store === undefined) ? { file: join(config.dataDir, 'snapshots', 'read-models.snap'), every: config.snapshotEvery } : null;
     return {
       module: AppModule,
       global: true,
@@ -96,6 +130,7 @@ export class AppModule {
       providers: [
         storeProvider,
         { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SNAPSHOT_SETTINGS, useValue: snapshots },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: Catalog, useClass: ReadModelCatalog },
         { provide: KEY_RING, useFactory: () => new KeyRing(config.apiKeysFile, config.adminKey) },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
 import { BehaviorSubject, Observable, Subject, Subscription, defer, filter, firstValueFrom, map, race, retry, take, timer } from 'rxjs';
-import { RegisterReadModel } from './register-read-model';
+import { READ_MODEL_STATE_VERSION, RegisterReadModel } from './register-read-model';
 import { EventFingerprint, ReadModelState, SnapshotParticipant } from './snapshots/snapshot-participant';
 
 export type EventObserver = (event: RecordedEvent) => void;
@@ -36,7 +36,9 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private connected = false;
   private live = false;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.participants.push({ name: 'register-read-model', version: READ_MODEL_STATE_VERSION, exportState: () => this.model.exportState(), importState: (state) => this.model.importState(state) });
+  }
 
   /** Every event once it is applied (for live subscriptions). */
   get applied$(): Observable<RecordedEvent> {
