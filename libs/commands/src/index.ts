@@ -9,6 +9,7 @@ export type { CommandContext } from './command-path/command-context';
 export { newCommandContext, derivedId, SAMVERKAN_NAMESPACE } from './command-path/command-context';
 export { canonicalJson } from './command-path/canonical-json';
 export { IdempotencyIndex } from './command-path/idempotency-index';
+export { StreamStateCache, STATE_CACHE_EVENTS, DEFAULT_STATE_CACHE_EVENTS } from './command-path/stream-state-cache';
 export { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-path/command-errors';
 export { RequestValidationError } from './http/request-validation.error';
 export { ArrangementLoader } from './arrangements/arrangement-loader';

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  AgreementEvent,
   AgreementState,
   Basis,
+  Decider,
   DomainError,
-  FederationEvent,
+  DomainEvent,
   FederationState,
   ResolvedBases,
-  StudyEvent,
   StudyState,
   agreementDecider,
   federationDecider,
@@ -15,8 +14,9 @@ import {
   streams,
   studyDecider,
 } from '@samverkan/domain';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
-import { readAsCurrent } from '../command-path/command-path';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { readAsCurrent } from '../command-path/read-as-current';
+import { StreamStateCache } from '../command-path/stream-state-cache';
 
 export type ArrangementStreamKind = 'federation' | 'agreement' | 'study';
 
@@ -24,7 +24,6 @@ export interface Loaded<S> {
   state: S;
   /** -1 when the stream does not exist. */
   revision: number;
-  events: RecordedEvent[];
 }
 
 /** Options that select a past state: up to a revision, or as known at an instant (recordedAt ≤ knownAt). */
@@ -35,22 +34,27 @@ export interface AsOf {
 
 /**
  * Reads arrangements straight from their streams (never from a read model), for deciding
- * commands that depend on another stream and for full-state queries that must be exact.
+ * commands that depend on another stream and for full-state queries that must be exact. The
+ * current state comes from the command path's state cache (its fold plus the stream's tail);
+ * a past state (`asOf`) is folded from the stream.
  */
 @Injectable()
 export class ArrangementLoader {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly states: StreamStateCache,
+  ) {}
 
   federation(id: string, asOf: AsOf = {}): Promise<Loaded<FederationState>> {
-    return this.load(streams.federation(id), (events) => fold(federationDecider, events as FederationEvent[]), asOf);
+    return this.load(streams.federation(id), federationDecider, asOf);
   }
 
   agreement(id: string, asOf: AsOf = {}): Promise<Loaded<AgreementState>> {
-    return this.load(streams.agreement(id), (events) => fold(agreementDecider, events as AgreementEvent[]), asOf);
+    return this.load(streams.agreement(id), agreementDecider, asOf);
   }
 
   study(id: string, asOf: AsOf = {}): Promise<Loaded<StudyState>> {
-    return this.load(streams.study(id), (events) => fold(studyDecider, events as StudyEvent[]), asOf);
+    return this.load(streams.study(id), studyDecider, asOf);
   }
 
   /** Loads every arrangement the bases name, with the federation that provides under an agreement. */
@@ -99,15 +103,19 @@ export class ArrangementLoader {
     return undefined;
   }
 
-  private async load<S>(stream: string, foldEvents: (events: unknown[]) => S, asOf: AsOf): Promise<Loaded<S>> {
+  private async load<E extends DomainEvent, S>(stream: string, decider: Decider<never, E, S>, asOf: AsOf): Promise<Loaded<S>> {
+    if (asOf.atRevision === undefined && asOf.knownAt === undefined) {
+      const { state, revision } = await this.states.load(stream, decider);
+      return { state, revision };
+    }
     let events = await this.store.readStream(stream);
     if (asOf.atRevision !== undefined) events = events.filter((e) => e.revision <= (asOf.atRevision as number));
     if (asOf.knownAt !== undefined) {
       const knownAt = Date.parse(asOf.knownAt);
       events = events.filter((e) => Date.parse(e.metadata.recordedAt) <= knownAt);
     }
-    const state = foldEvents(events.map(readAsCurrent));
-    return { state, revision: events.length > 0 ? events[events.length - 1].revision : -1, events };
+    const state = fold(decider, events.map((e) => readAsCurrent(e) as E));
+    return { state, revision: events.length > 0 ? events[events.length - 1].revision : -1 };
   }
 }
 

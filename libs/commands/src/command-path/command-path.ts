@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { chainHeadOf, sealBatch } from '@samverkan/audit/chain';
-import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType, fold, upcast } from '@samverkan/domain';
+import { sealBatch } from '@samverkan/audit/chain';
+import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType } from '@samverkan/domain';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { ActsFor, assertActsFor } from './acting-for';
@@ -10,6 +10,9 @@ import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-e
 import { CommandResult } from './command-result';
 import { IdempotencyIndex } from './idempotency-index';
 import { KeyedMutex } from './keyed-mutex';
+import { StreamStateCache } from './stream-state-cache';
+
+export { readAsCurrent } from './read-as-current';
 
 export interface CommandSpec<C, E extends DomainEvent, S> {
   decider: Decider<C, E, S>;
@@ -29,12 +32,13 @@ export interface CommandSpec<C, E extends DomainEvent, S> {
 const MAX_ATTEMPTS = 8;
 
 /**
- * The one command path: read → fold → decide → seal (the audit chain) → append with the expected revision.
+ * The one command path: load (the cached fold and the stream's tail) → decide → seal (the audit
+ * chain) → append with the expected revision.
  * Handlers stay a few lines: they name the decider, the stream and the command.
  *
  * - Idempotency: a command whose id is already in the stream returns its first answer; an
  *   Idempotency-Key seen before returns its first answer (another body: 422).
- * - Concurrency: with If-Match a mismatch is 412; without, a conflict re-reads and re-decides.
+ * - Concurrency: with If-Match a mismatch is 412; without, a conflict re-reads the tail and re-decides.
  * - A refusal throws before anything is appended.
  */
 @Injectable()
@@ -45,6 +49,7 @@ export class CommandPath {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly clock: Clock,
     readonly idempotency: IdempotencyIndex,
+    private readonly states: StreamStateCache,
   ) {}
 
   async run<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
@@ -66,8 +71,8 @@ export class CommandPath {
   /** Checks a writer's scope against the stream's current state (a no-op for admins and process managers). */
   private async authorize<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<void> {
     if (!spec.actsFor || spec.context.actingFor === undefined) return;
-    const recorded = await this.store.readStream(spec.stream);
-    assertActsFor(spec.context, spec.actsFor(fold(spec.decider, recorded.map((e) => readAsCurrent(e) as unknown as E))));
+    const { state } = await this.states.load(spec.stream, spec.decider);
+    assertActsFor(spec.context, spec.actsFor(state));
   }
 
   /** Lets a caller that also moved other streams (successor transfers) widen the remembered answer. */
@@ -78,14 +83,11 @@ export class CommandPath {
   private async decideAndAppend<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
     const { context, decider, stream } = spec;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(stream);
-      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : -1;
-
-      const state = fold(decider, recorded.map((e) => readAsCurrent(e) as unknown as E));
+      const loaded = await this.states.load(stream, decider, context.commandId);
+      const { state, revision } = loaded;
       if (spec.actsFor) assertActsFor(context, spec.actsFor(state));
 
-      const already = recorded.filter((e) => e.metadata.commandId === context.commandId);
-      if (already.length > 0) return this.answerFrom(spec.id, stream, already, context);
+      if (loaded.already) return this.answerFrom(spec.id, stream, await this.states.commandEvents(stream, context.commandId, loaded.already), context);
 
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw new ConcurrencyConflictError(stream, context.expectedRevision, revision, true);
@@ -94,17 +96,18 @@ export class CommandPath {
       const command = await spec.command(state);
       const decided = decider.decide(command, state);
       if (decided.length === 0) {
-        const position = recorded.length > 0 ? recorded[recorded.length - 1].position : await this.store.headPosition();
+        const position = loaded.position ?? (await this.store.headPosition());
         return { id: spec.id, stream, revision, position, events: [] };
       }
 
       const recordedAt = this.clock.now().toISOString();
       const unsealed = toEventsToAppend(decided, stream, context, recordedAt);
       // The audit chain: each event's metadata links to the hash of the stream's previous event.
-      const events = sealBatch(stream, chainHeadOf(recorded), unsealed);
+      const events = sealBatch(stream, loaded.chainHead, unsealed);
 
       try {
         const appended = await this.store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision });
+        this.states.appended(stream, revision, decided, events, appended);
         return { id: spec.id, stream, revision: appended.nextRevision, position: appended.position, events: events.map((e) => ({ type: e.type, id: e.id })) };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -120,11 +123,6 @@ export class CommandPath {
     const last = events[events.length - 1];
     return { id, stream, revision: last.revision, position: last.position, events: events.map((e) => ({ type: e.type, id: e.id })) };
   }
-}
-
-/** A stored event in today's shape (old schema versions are upcast on read). */
-export function readAsCurrent(event: RecordedEvent): DomainEvent {
-  return upcast(event.type, event.metadata.schemaVersion ?? 1, event.data);
 }
 
 /** Decided events as the command path appends them: ids derived from the command (so a retry cannot append twice), full metadata. */
