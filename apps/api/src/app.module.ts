@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccessGuard, KEY_RING, KeyRing } from '@samverkan/access';
 import { AuditModule } from '@samverkan/audit';
-import { Catalog, Clock, CommandsModule, IdempotencyIndex, ReferenceSeeder, SystemClock } from '@samverkan/commands';
+import { Catalog, Clock, CommandsModule, IdempotencyIndex, ReferenceSeeder, STATE_CACHE_EVENTS, SystemClock } from '@samverkan/commands';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { ProjectionRunner, ProjectionsModule, ReadModelSnapshots, SnapshotLoad, SnapshotSchedule } from '@samverkan/projections';
 import { QueriesModule } from '@samverkan/queries';
@@ -131,6 +131,7 @@ export class AppModule {
         storeProvider,
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SNAPSHOT_SETTINGS, useValue: snapshots },
+        { provide: STATE_CACHE_EVENTS, useValue: config.stateCacheEvents },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: Catalog, useClass: ReadModelCatalog },
         { provide: KEY_RING, useFactory: () => new KeyRing(config.apiKeysFile, config.adminKey) },
@@ -138,7 +139,7 @@ export class AppModule {
         KeyRotation,
         Startup,
       ],
-      exports: [storeProvider, Clock, Catalog, SERVICE_CONFIG],
+      exports: [storeProvider, Clock, Catalog, SERVICE_CONFIG, STATE_CACHE_EVENTS],
     };
   }
 }

@@ -28,6 +28,8 @@ export interface ServiceConfig {
   snapshots?: boolean;
   /** Register events applied since the last snapshot before the next one is written. */
   snapshotEvery: number;
+  /** Events the command path's per-stream state cache may cover before it drops the least recently used streams. */
+  stateCacheEvents: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     sseHeartbeatMs: wholeNumber(env.SAMVERKAN_SSE_HEARTBEAT_MS, 'SAMVERKAN_SSE_HEARTBEAT_MS', 15000),
     ...(env.SAMVERKAN_SNAPSHOTS ? { snapshots: onOff(env.SAMVERKAN_SNAPSHOTS, 'SAMVERKAN_SNAPSHOTS') } : {}),
     snapshotEvery: wholeNumber(env.SAMVERKAN_SNAPSHOT_EVERY, 'SAMVERKAN_SNAPSHOT_EVERY', 50_000),
+    stateCacheEvents: wholeNumber(env.SAMVERKAN_STATE_CACHE_EVENTS, 'SAMVERKAN_STATE_CACHE_EVENTS', 2_000_000),
   };
 }
 

@@ -31,6 +31,8 @@ interface Entry {
   position: number | undefined;
   chainHead: ChainHead;
   commands: Map<string, CommandSpan>;
+  /** The events this entry adds to the cache's count (entries are extended in place). */
+  counted: number;
 }
 
 /** Events held by default (the service's SAMVERKAN_STATE_CACHE_EVENTS). */
@@ -111,21 +113,22 @@ export class StreamStateCache {
   private keep(stream: string, entry: Entry): void {
     const previous = this.entries.get(stream);
     if (previous) {
-      this.held -= previous.revision + 1;
+      this.held -= previous.counted;
       this.entries.delete(stream);
     }
+    entry.counted = entry.revision + 1;
     this.entries.set(stream, entry);
-    this.held += entry.revision + 1;
+    this.held += entry.counted;
     for (const [oldest, old] of this.entries) {
       if (this.held <= this.budget) break;
       this.entries.delete(oldest);
-      this.held -= old.revision + 1;
+      this.held -= old.counted;
     }
   }
 }
 
 function newEntry(decider: AnyDecider): Entry {
-  return { decider, state: decider.initialState, revision: -1, position: undefined, chainHead: EMPTY_CHAIN_HEAD, commands: new Map() };
+  return { decider, state: decider.initialState, revision: -1, position: undefined, chainHead: EMPTY_CHAIN_HEAD, commands: new Map(), counted: 0 };
 }
 
 function apply(entry: Entry, revision: number, position: number, event: DomainEvent, commandId: string): void {
