@@ -3,7 +3,7 @@ import { deserialize, serialize } from 'node:v8';
 import { IdempotencyKeyReusedError } from './command-errors';
 import { IdempotencyIndex } from './idempotency-index';
 
-const event = (overrides: Partial<RecordedEvent> & { metadata: Partial<RecordedEvent['metadata']> }): RecordedEvent => ({
+const event = ({ metadata, ...overrides }: Partial<Omit<RecordedEvent, 'metadata'>> & { metadata: Partial<RecordedEvent['metadata']> }): RecordedEvent => ({
   id: 'e-1',
   stream: 'municipality-0580',
   revision: 1,
@@ -12,7 +12,7 @@ const event = (overrides: Partial<RecordedEvent> & { metadata: Partial<RecordedE
   data: {},
   created: '2026-01-01T00:00:00.000Z',
   ...overrides,
-  metadata: { commandId: 'c-1', correlationId: 'c-1', causationId: 'c-1', actor: 'a', source: 's', recordedAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1, ...overrides.metadata },
+  metadata: { commandId: 'c-1', correlationId: 'c-1', causationId: 'c-1', actor: 'a', source: 's', recordedAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1, ...metadata },
 });
 
 describe('IdempotencyIndex: exportState / importState', () => {
