@@ -10,6 +10,8 @@
  * from `monitorEventLoopDelay`). Every minute it takes the heap after a full GC.
  *
  * It fails (exit 1) when
+ * - throughput falls: the last minute's commands/s is below 0.8× the first minute's (judged when
+ *   the load lasts at least two minutes, so that the two minutes do not overlap);
  * - any request got an error or no answer: a status other than 2xx, except 422 (a refusal by
  *   the rules, an answer like any other: the load is valid by construction, yet a transfer may
  *   be refused on a day a basis no longer covers);
@@ -18,7 +20,7 @@
  *   every event, so the heap grows with the log; what must not grow is the rest); or the heap
  *   after GC grows more than 8 MiB over the quiet minute, when no event is appended.
  *
- * Results: bench/results/soak-<date>.json and .md (the machine noted).
+ * Results: bench/results/soak-<date>.json and .md (the machine noted), or SOAK_RESULTS_DIR.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -53,6 +55,9 @@ const SUBSCRIBERS = Number(process.env.SOAK_SUBSCRIBERS ?? 20);
 const COMMAND_WORKERS = Number(process.env.SOAK_COMMAND_CLIENTS ?? 4);
 const QUERY_WORKERS = Number(process.env.SOAK_QUERY_CLIENTS ?? 4);
 const QUIET_GROWTH_LIMIT = 8 * MiB;
+/** The last minute's commands/s must be at least this share of the first minute's (issue 12). */
+const THROUGHPUT_TARGET = 0.8;
+const WINDOWS_PER_MINUTE = 60_000 / WINDOW_MS;
 
 interface Window {
   t: number;
@@ -179,6 +184,13 @@ async function main(): Promise<number> {
   const failures = windows.reduce((n, w) => n + sum(w.commandFailures) + sum(w.queryFailures), 0);
   const loadWindows = windows.filter((w) => w.phase === 'load');
   const commandsPerSecond = loadWindows.map((w) => w.commands / (WINDOW_MS / 1000));
+  // A minute at each end, never overlapping (a load shorter than two minutes takes half of it each).
+  const minute = Math.max(1, Math.min(WINDOWS_PER_MINUTE, Math.floor(commandsPerSecond.length / 2)));
+  const firstMinute = avg(commandsPerSecond.slice(0, minute));
+  const lastMinute = avg(commandsPerSecond.slice(-minute));
+  const lastToFirst = firstMinute > 0 ? lastMinute / firstMinute : 0;
+  const throughputJudged = commandsPerSecond.length >= 2 * WINDOWS_PER_MINUTE;
+  const throughputOk = !throughputJudged || lastToFirst >= THROUGHPUT_TARGET;
   const p99s = loadWindows.map((w) => w.commandP99 ?? 0);
   const queryP99s = windows.map((w) => w.queryP99 ?? 0);
   const summary = {
@@ -186,18 +198,20 @@ async function main(): Promise<number> {
     quietSeconds: QUIET_SECONDS,
     totals,
     events: loadEnd.head,
-    commandsPerSecond: { first: avg(commandsPerSecond.slice(0, 6)), last: avg(commandsPerSecond.slice(-6)), mean: avg(commandsPerSecond), min: Math.min(...commandsPerSecond) },
+    commandsPerSecond: { first: firstMinute, last: lastMinute, windowsEach: minute, mean: avg(commandsPerSecond), min: Math.min(...commandsPerSecond) },
+    lastToFirstMinute: { ratio: lastToFirst, target: THROUGHPUT_TARGET },
     commandP99Ms: { median: median(p99s), worst: Math.max(...p99s) },
     queryP99Ms: { median: median(queryP99s), worst: Math.max(...queryP99s) },
     eventLoop: { p99MedianMs: median(windows.map((w) => w.loopP99Ms)), maxMs: Math.max(...windows.map((w) => w.loopMaxMs)) },
     rss: { startMiB: first.rss / MiB, endOfLoadMiB: loadEnd.rss / MiB, endMiB: quietEnd.rss / MiB },
     heapAfterGc: { startMiB: first.heapUsed / MiB, endOfLoadMiB: loadEnd.heapUsed / MiB, bytesPerEventFirstHalf: firstHalf, bytesPerEventSecondHalf: secondHalf, quietGrowthMiB: quietGrowth / MiB },
     failures,
-    verdicts: { noFailures: failures === 0, boundedGrowthUnderLoad: growthOk, growthJudged: enoughSamples, flatWhenQuiet: quietOk },
+    verdicts: { noFailures: failures === 0, flatThroughput: throughputOk, throughputJudged, boundedGrowthUnderLoad: growthOk, growthJudged: enoughSamples, flatWhenQuiet: quietOk },
   };
-  const ok = failures === 0 && growthOk && quietOk;
+  const ok = failures === 0 && throughputOk && growthOk && quietOk;
+  log(`commands/s: first minute ${firstMinute.toFixed(0)}, last minute ${lastMinute.toFixed(0)}: ${lastToFirst.toFixed(2)}× (target ≥ ${THROUGHPUT_TARGET}×${throughputJudged ? '' : ', not judged: under two minutes of load'}); errors ${failures}`);
   const report = { date: localDate(startedAt), startedAt: startedAt.toISOString(), machine, config: { subscribers: SUBSCRIBERS, commandClients: COMMAND_WORKERS, queryClients: QUERY_WORKERS, windowMs: WINDOW_MS }, ok, summary, windows, gcSamples: gcs };
-  const out = join('bench', 'results');
+  const out = process.env.SOAK_RESULTS_DIR || join('bench', 'results');
   mkdirSync(out, { recursive: true });
   const base = join(out, `soak-${report.date}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -232,7 +246,8 @@ function markdown(report: { date: string; machine: ReturnType<typeof machineInfo
     '| Figure | Measured |',
     '|---|---|',
     `| Commands, total / events appended | ${s.totals.commands?.toLocaleString('en-US')} / ${s.events.toLocaleString('en-US')} |`,
-    `| Commands/s: first minute, last minute, mean, lowest 10 s | ${s.commandsPerSecond.first.toFixed(0)}, ${s.commandsPerSecond.last.toFixed(0)}, ${s.commandsPerSecond.mean.toFixed(0)}, ${s.commandsPerSecond.min.toFixed(0)} |`,
+    `| Commands/s: first minute, last minute, mean, lowest 10 s | ${s.commandsPerSecond.first.toFixed(0)}, ${s.commandsPerSecond.last.toFixed(0)}, ${s.commandsPerSecond.mean.toFixed(0)}, ${s.commandsPerSecond.min.toFixed(0)}${s.commandsPerSecond.windowsEach < WINDOWS_PER_MINUTE ? ` (first and last ${s.commandsPerSecond.windowsEach * (WINDOW_MS / 1000)} s: a short run)` : ''} |`,
+    `| Commands/s, last minute ÷ first minute (target ≥ ${s.lastToFirstMinute.target}×) | ${s.lastToFirstMinute.ratio.toFixed(2)}× (${!v.throughputJudged ? 'under two minutes of load: not judged' : v.flatThroughput ? 'pass' : '**miss**'}) |`,
     `| Command latency p99 (median of 10 s windows / worst window) | ${s.commandP99Ms.median.toFixed(1)} / ${s.commandP99Ms.worst.toFixed(1)} ms |`,
     `| Query latency p99 (median / worst window) | ${s.queryP99Ms.median.toFixed(1)} / ${s.queryP99Ms.worst.toFixed(1)} ms |`,
     `| Provision changes delivered / stream reconnects | ${s.totals.frames?.toLocaleString('en-US')} / ${s.totals.reconnects?.toLocaleString('en-US')} |`,
