@@ -1,12 +1,76 @@
 /**
- * The architecture, enforced in CI (`npm run lint:deps`):
- * - the domain is pure: no framework, no store, no other lib, no I/O modules;
- * - the event store knows nothing of the domain or the application;
- * - read models do not reach into the command side, and neither reaches into queries;
- * - no lib imports an app; no cycles.
+ * The architecture, enforced in `npm test` (`npm run lint:deps`). docs/architecture.md explains it.
+ *
+ * Libraries form layers; each may import only the ones listed for it (so no library cycle can form):
+ *
+ *   domain, event-store, reference-data, access   import no other library
+ *   shared                                        domain, event-store (the port)
+ *   audit                                         domain, event-store, shared
+ *   projections                                   domain, event-store, reference-data, shared
+ *   commands                                      domain, event-store, reference-data, shared, audit
+ *   queries, subscriptions                        domain, event-store, reference-data, shared, projections
+ *
+ * So the read side (queries, subscriptions, projections, audit, the CLI) never imports the write
+ * side (commands); the domain is pure; the event-store port knows neither adapter.
  */
+const LAYERS = {
+  domain: [],
+  'event-store': [],
+  'reference-data': [],
+  access: [],
+  shared: ['domain', 'event-store'],
+  audit: ['domain', 'event-store', 'shared'],
+  projections: ['domain', 'event-store', 'reference-data', 'shared'],
+  commands: ['domain', 'event-store', 'reference-data', 'shared', 'audit'],
+  queries: ['domain', 'event-store', 'reference-data', 'shared', 'projections'],
+  subscriptions: ['domain', 'event-store', 'reference-data', 'shared', 'projections'],
+};
+
+const layerRules = Object.entries(LAYERS).map(([lib, allowed]) => ({
+  name: `${lib}-imports-only-its-layers`,
+  comment: `libs/${lib} may import ${allowed.length ? allowed.map((a) => `libs/${a}`).join(', ') : 'no other library'}.`,
+  severity: 'error',
+  from: { path: `^libs/${lib}/` },
+  to: { path: `^libs/(?!(?:${[lib, ...allowed].join('|')})/)` },
+}));
+
 module.exports = {
   forbidden: [
+    ...layerRules,
+    {
+      name: 'unknown-library',
+      comment: 'Every library has its place in LAYERS above.',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: `^libs/(?!(?:${Object.keys(LAYERS).join('|')})/)` },
+    },
+    {
+      name: 'cli-is-read-side',
+      comment: 'The CLI reads the log and talks HTTP; it never imports the write side.',
+      severity: 'error',
+      from: { path: '^apps/cli/' },
+      to: { path: '^libs/commands/' },
+    },
+    {
+      name: 'port-knows-no-adapter',
+      comment: 'The event-store port (and everything in it but the adapters) imports neither adapter.',
+      severity: 'error',
+      from: { path: '^libs/event-store/src/', pathNot: '^libs/event-store/src/(sqlite|eventstoredb|testing)/' },
+      to: { path: '^libs/event-store/src/(sqlite|eventstoredb)/' },
+    },
+    {
+      name: 'adapters-apart',
+      comment: 'Neither adapter imports the other.',
+      severity: 'error',
+      from: { path: '^libs/event-store/src/sqlite/' },
+      to: { path: '^libs/event-store/src/eventstoredb/' },
+    },
+    {
+      name: 'adapters-apart-too',
+      severity: 'error',
+      from: { path: '^libs/event-store/src/eventstoredb/' },
+      to: { path: '^libs/event-store/src/sqlite/' },
+    },
     {
       name: 'domain-is-pure',
       comment: 'Deciders and events import nothing from frameworks, stores or I/O.',
@@ -17,28 +81,17 @@ module.exports = {
       },
     },
     {
+      name: 'domain-imports-only-itself',
+      comment: 'Outside its tests the domain imports only itself and immutable (its persistent maps).',
+      severity: 'error',
+      from: { path: '^libs/domain/', pathNot: ['\\.spec\\.ts$', '/testing/'] },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: 'node_modules/immutable/' },
+    },
+    {
       name: 'domain-no-io',
       severity: 'error',
       from: { path: '^libs/domain/', pathNot: '\\.spec\\.ts$' },
       to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|child_process|crypto|os|worker_threads|dgram|tls)$' },
-    },
-    {
-      name: 'event-store-knows-no-domain',
-      severity: 'error',
-      from: { path: '^libs/event-store/' },
-      to: { path: '^libs/(?!event-store/)' },
-    },
-    {
-      name: 'projections-not-into-commands-or-queries',
-      severity: 'error',
-      from: { path: '^libs/projections/' },
-      to: { path: '^libs/(commands|queries)/' },
-    },
-    {
-      name: 'commands-not-into-read-side',
-      severity: 'error',
-      from: { path: '^libs/commands/' },
-      to: { path: '^libs/(queries|projections)/' },
     },
     {
       name: 'libs-not-into-apps',

@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Clock } from '@samverkan/commands';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { Clock } from '@samverkan/shared';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { createApp } from '../apps/api/src/app.factory';
 import { ServiceConfig, loadConfig } from '../apps/api/src/config';
 import { client } from './support/start-app';

@@ -1,4 +1,4 @@
-import { ChainSealer } from '@samverkan/audit/chain';
+import { ChainSealer } from '@samverkan/audit';
 import { CommandContext, SAMVERKAN_NAMESPACE, newCommandContext, toEventsToAppend } from '@samverkan/commands';
 import { EventStore, EventToAppend, ExpectedRevision } from '@samverkan/event-store';
 import { randomUUID } from 'node:crypto';

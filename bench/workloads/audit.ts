@@ -1,6 +1,6 @@
 import { AuditKeys, Checkpointer, PublicKeyRing, SigningKey, exportLines, verifyExportFile, verifyStore } from '@samverkan/audit';
-import { Clock } from '@samverkan/commands';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { Clock } from '@samverkan/shared';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { createWriteStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';

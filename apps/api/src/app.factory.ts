@@ -12,7 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { constants as zlib } from 'node:zlib';
 import { KEY_RING, KeyRing, sha256Hex } from '@samverkan/access';
-import { Clock, RequestValidationError } from '@samverkan/commands';
+import { Clock, RequestValidationError } from '@samverkan/shared';
 import { EventStore } from '@samverkan/event-store';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ConcurrencyConflictError, ForbiddenError, IdempotencyKeyReusedError, RequestValidationError } from '@samverkan/commands';
+import { ConcurrencyConflictError, ForbiddenError, IdempotencyKeyReusedError } from '@samverkan/commands';
+import { RequestValidationError } from '@samverkan/shared';
 import { DomainError, DomainErrorCode } from '@samverkan/domain';
 import { EventStoreUnavailableError } from '@samverkan/event-store';
 

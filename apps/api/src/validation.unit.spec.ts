@@ -1,4 +1,4 @@
-import { RequestValidationError } from '@samverkan/commands';
+import { RequestValidationError } from '@samverkan/shared';
 import { TransferServiceDto } from '../../../libs/commands/src/transfer-service/transfer-service.dto';
 import { MAX_BODY_DEPTH, requestValidationPipe } from './validation';
 

@@ -18,6 +18,7 @@ export * from './federation/federation.decider';
 export * from './agreement/agreement.events';
 export * from './agreement/agreement.commands';
 export * from './agreement/agreement.state';
+export * from './agreement/agreement-status';
 export * from './agreement/agreement.decider';
 
 export * from './study/study.events';
@@ -26,4 +27,5 @@ export * from './study/study.decider';
 
 export * from './provisions/coverage';
 export * from './events';
+export * from './streams';
 export * from './provisions/provision-timeline';

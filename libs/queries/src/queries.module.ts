@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CommandsModule } from '@samverkan/commands';
 import { ProjectionsModule } from '@samverkan/projections';
 import { ARRANGEMENT_QUERY_HANDLERS, ArrangementsController } from './arrangements/arrangements.controller';
 import { AttentionController, GetAttentionHandler } from './attention/attention.controller';
@@ -13,7 +12,7 @@ import { GetRecipientsHandler, RecipientsController } from './recipients/recipie
 
 /** Every query of the contract, dispatched through the QueryBus to handlers over the read models. */
 @Module({
-  imports: [CqrsModule, ProjectionsModule, CommandsModule],
+  imports: [CqrsModule, ProjectionsModule],
   controllers: [MunicipalitiesController, ProvisionsController, MatrixController, RecipientsController, ArrangementsController, AttentionController],
   providers: [QueryScope, ...PROVISION_QUERY_HANDLERS, ...MUNICIPALITY_QUERY_HANDLERS, GetMatrixHandler, GetRecipientsHandler, ...ARRANGEMENT_QUERY_HANDLERS, GetAttentionHandler],
 })

@@ -1,5 +1,5 @@
-import { readAsCurrent } from '@samverkan/commands';
-import { AgreementEvent, FederationEvent, StudyEvent, agreementDecider, federationDecider, fold, missingCouncilDecisions, missingSignatures, stockholmDateOf, streams, studyDecider } from '@samverkan/domain';
+import { foldAsOf } from '@samverkan/shared';
+import { agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, stockholmDateOf, streams, studyDecider } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 import { agreementStatus } from '@samverkan/projections';
 import { CommandContext, json, out } from '../context';
@@ -43,7 +43,7 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
   } else {
     const log = logSource(options, io.env);
     try {
-      state = foldState(kind, await log.stream(streams[kind](id)), options.atRevision === undefined ? undefined : Number(options.atRevision), options.knownAt, stockholmDateOf(new Date()));
+      state = foldState(kind, id, await log.stream(streams[kind](id)), options.atRevision === undefined ? undefined : Number(options.atRevision), options.knownAt, stockholmDateOf(new Date()));
     } finally {
       await log.close();
     }
@@ -61,23 +61,16 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
 }
 
 /** The same fold and the same shape as the service's GetArrangementStateHandler. */
-export function foldState(kind: 'federation' | 'agreement' | 'study', recorded: RecordedEvent[], atRevision: number | undefined, knownAt: string | undefined, today: string): Record<string, unknown> | undefined {
-  let events = recorded;
-  if (atRevision !== undefined) events = events.filter((e) => e.revision <= atRevision);
-  if (knownAt !== undefined) {
-    const t = Date.parse(knownAt);
-    events = events.filter((e) => Date.parse(e.metadata.recordedAt) <= t);
-  }
-  const revision = events.length > 0 ? events[events.length - 1].revision : -1;
-  const current = events.map(readAsCurrent);
+export function foldState(kind: 'federation' | 'agreement' | 'study', id: string, recorded: RecordedEvent[], atRevision: number | undefined, knownAt: string | undefined, today: string): Record<string, unknown> | undefined {
+  const asOf = { atRevision, knownAt };
   if (kind === 'federation') {
-    const state = fold(federationDecider, current as FederationEvent[]);
+    const { state, revision } = foldAsOf(streams.federation(id), federationDecider, recorded, asOf);
     return state.status === 'none' ? undefined : { kind: state.form, ...state, revision };
   }
   if (kind === 'agreement') {
-    const state = fold(agreementDecider, current as AgreementEvent[]);
+    const { state, revision } = foldAsOf(streams.agreement(id), agreementDecider, recorded, asOf);
     return state.status === 'none' ? undefined : { ...state, status: agreementStatus(state, today), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
   }
-  const state = fold(studyDecider, current as StudyEvent[]);
+  const { state, revision } = foldAsOf(streams.study(id), studyDecider, recorded, asOf);
   return state.status === 'none' ? undefined : { ...state, revision };
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, HttpException, Inject, Param, PipeTransform, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Clock, RequestValidationError } from '@samverkan/commands';
+import { Clock, RequestValidationError } from '@samverkan/shared';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
 import { Readable } from 'node:stream';

@@ -1,5 +1,6 @@
-import { Clock } from '@samverkan/commands';
-import { EventStore, SqliteEventStore } from '@samverkan/event-store';
+import { Clock } from '@samverkan/shared';
+import { EventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '@samverkan/commands';
+import { Clock } from '@samverkan/shared';
 import { EVENT_STORE, EventStore, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { randomUUID } from 'node:crypto';
 import { chainHeadOf, chainOf, sealBatch } from '../chain/event-chain';

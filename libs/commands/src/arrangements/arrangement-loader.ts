@@ -4,33 +4,23 @@ import {
   Basis,
   Decider,
   DomainError,
-  DomainEvent,
   FederationState,
   ResolvedBases,
+  StreamCategory,
+  StreamEvents,
+  StreamName,
   StudyState,
   agreementDecider,
   federationDecider,
-  fold,
   streams,
   studyDecider,
 } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
-import { readAsCurrent } from '../command-path/read-as-current';
+import { AsOf, Loaded, foldAsOf } from '@samverkan/shared';
 import { StreamStateCache } from '../command-path/stream-state-cache';
 
 export type ArrangementStreamKind = 'federation' | 'agreement' | 'study';
 
-export interface Loaded<S> {
-  state: S;
-  /** -1 when the stream does not exist. */
-  revision: number;
-}
-
-/** Options that select a past state: up to a revision, or as known at an instant (recordedAt ≤ knownAt). */
-export interface AsOf {
-  atRevision?: number;
-  knownAt?: string;
-}
 
 /**
  * Reads arrangements straight from their streams (never from a read model), for deciding
@@ -103,19 +93,12 @@ export class ArrangementLoader {
     return undefined;
   }
 
-  private async load<E extends DomainEvent, S>(stream: string, decider: Decider<never, E, S>, asOf: AsOf): Promise<Loaded<S>> {
+  private async load<C extends StreamCategory, S>(stream: StreamName<C>, decider: Decider<never, StreamEvents[C], S>, asOf: AsOf): Promise<Loaded<S>> {
     if (asOf.atRevision === undefined && asOf.knownAt === undefined) {
       const { state, revision } = await this.states.load(stream, decider);
       return { state, revision };
     }
-    let events = await this.store.readStream(stream);
-    if (asOf.atRevision !== undefined) events = events.filter((e) => e.revision <= (asOf.atRevision as number));
-    if (asOf.knownAt !== undefined) {
-      const knownAt = Date.parse(asOf.knownAt);
-      events = events.filter((e) => Date.parse(e.metadata.recordedAt) <= knownAt);
-    }
-    const state = fold(decider, events.map((e) => readAsCurrent(e) as E));
-    return { state, revision: events.length > 0 ? events[events.length - 1].revision : -1 };
+    return foldAsOf(stream, decider, await this.store.readStream(stream), asOf);
   }
 }
 

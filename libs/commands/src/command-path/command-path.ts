@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sealBatch } from '@samverkan/audit/chain';
+import { sealBatch } from '@samverkan/audit';
 import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType } from '@samverkan/domain';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { ActsFor, assertActsFor } from './acting-for';
-import { Clock } from './clock';
+import { Clock } from '@samverkan/shared';
 import { CommandContext, SAMVERKAN_NAMESPACE } from './command-context';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-errors';
 import { CommandResult } from './command-result';
@@ -12,7 +12,6 @@ import { IdempotencyIndex } from './idempotency-index';
 import { KeyedMutex } from './keyed-mutex';
 import { StreamStateCache } from './stream-state-cache';
 
-export { readAsCurrent } from './read-as-current';
 
 export interface CommandSpec<C, E extends DomainEvent, S> {
   decider: Decider<C, E, S>;

@@ -1,10 +1,10 @@
-import { chainHeadOf } from '@samverkan/audit/chain';
+import { chainHeadOf } from '@samverkan/audit';
 import { MunicipalityCommand, MunicipalityEvent, MunicipalityState, NO_RESOLVED_BASES, fold, municipalityDecider, serviceAreaDecider } from '@samverkan/domain';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import fc from 'fast-check';
-import { Clock, SystemClock } from './clock';
+import { Clock, SystemClock, readAsCurrent } from '@samverkan/shared';
 import { CommandContext, newCommandContext } from './command-context';
-import { CommandPath, CommandSpec, readAsCurrent } from './command-path';
+import { CommandPath, CommandSpec } from './command-path';
 import { IdempotencyIndex } from './idempotency-index';
 import { StreamStateCache } from './stream-state-cache';
 

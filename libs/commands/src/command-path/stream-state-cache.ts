@@ -1,7 +1,7 @@
-import { ChainHead, EMPTY_CHAIN_HEAD, chainHeadOf } from '@samverkan/audit/chain';
+import { ChainHead, EMPTY_CHAIN_HEAD, chainHeadOf } from '@samverkan/audit';
 import { Decider, DomainEvent } from '@samverkan/domain';
 import { EventStore, EventToAppend, RecordedEvent } from '@samverkan/event-store';
-import { readAsCurrent } from './read-as-current';
+import { readAsCurrent } from '@samverkan/shared';
 
 /** Where one command's events sit in a stream: its first and last revision and how many there are. */
 export interface CommandSpan {

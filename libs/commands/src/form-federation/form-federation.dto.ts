@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { CalendarDateField, EnumField, MUNICIPALITY_CODE, MunicipalityCodesField, OptionalIdField, ServiceAreasField, TextField } from '../http/validators';
+import { MUNICIPALITY_CODE } from '@samverkan/domain';
+import { CalendarDateField, EnumField, MunicipalityCodesField, OptionalIdField, ServiceAreasField, TextField } from '../http/validators';
 
 export const FEDERATION_FORMS = ['federation', 'joint-committee'] as const;
 

@@ -1,7 +1,7 @@
 import { ExecutionContext, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { CommandContext, newCommandContext } from '../command-path/command-context';
-import { RequestValidationError } from './request-validation.error';
+import { RequestValidationError } from '@samverkan/shared';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const IF_MATCH = /^(?:W\/)?"(\d{1,15})"$|^(\d{1,15})$/;

@@ -2,8 +2,8 @@ import { Param, PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import { CommandResult } from '../command-path/command-result';
-import { ID_PATTERN, MUNICIPALITY_CODE } from './validators';
-import { RequestValidationError } from './request-validation.error';
+import { ID_PATTERN, MUNICIPALITY_CODE } from '@samverkan/domain';
+import { RequestValidationError } from '@samverkan/shared';
 
 /** The part of a Fastify reply the command controllers use. */
 export interface ReplyWithEtag {

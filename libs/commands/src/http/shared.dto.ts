@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { Basis, ProviderRef, Successor } from '@samverkan/domain';
-import { COUNTY_CODE, Check, ID_PATTERN, MUNICIPALITY_CODE, MunicipalityCodeField, NestedField, ServiceAreaField } from './validators';
+import { Basis, COUNTY_CODE, ID_PATTERN, MUNICIPALITY_CODE, ProviderRef, Successor } from '@samverkan/domain';
+import { Check, MunicipalityCodeField, NestedField, ServiceAreaField } from './validators';
 
 const BASIS_KINDS = ['in-house', 'federation', 'joint-committee', 'agreement'] as const;
 const PROVIDER_KINDS = ['municipality', 'federation', 'region'] as const;

@@ -19,11 +19,7 @@ import {
   ValidationOptions,
   buildMessage,
 } from 'class-validator';
-import { isCalendarDate } from '@samverkan/domain';
-
-export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
-export const MUNICIPALITY_CODE = /^\d{4}$/;
-export const COUNTY_CODE = /^\d{2}$/;
+import { COUNTY_CODE, ID_PATTERN, MUNICIPALITY_CODE, isCalendarDate } from '@samverkan/domain';
 /** Upper bound for list fields, so no request can make the service build huge states. */
 export const MAX_LIST = 300;
 export const MAX_TEXT = 2000;

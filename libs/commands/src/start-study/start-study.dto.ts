@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { MUNICIPALITY_CODE } from '@samverkan/domain';
 import {
   CalendarDateField,
   EnumField,
-  MUNICIPALITY_CODE,
   MunicipalityCodesField,
   OptionalIdField,
   OptionalTextField,

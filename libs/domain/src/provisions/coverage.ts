@@ -16,11 +16,6 @@ export interface ResolvedBases {
 
 export const NO_RESOLVED_BASES: ResolvedBases = Object.freeze({ federations: {}, agreements: {} }) as ResolvedBases;
 
-/** The arrangement ids a basis needs loaded (an agreement's provider federation is added once the agreement is known). */
-export function basisArrangementId(basis: Basis): string | undefined {
-  return basis.kind === 'in-house' ? undefined : basis.id;
-}
-
 /**
  * Rule 3: a transfer of `serviceArea` to `municipality` from `date` on `basis` is accepted
  * only if the basis is in force on that date and covers it. Throws the refusal; returns

@@ -19,24 +19,9 @@ export function basisKey(basis: Basis): string {
   return basis.kind === 'in-house' ? 'in-house' : `${basis.kind}:${basis.id}`;
 }
 
-export function sameBasis(a: Basis, b: Basis): boolean {
-  return basisKey(a) === basisKey(b);
-}
-
 /** A successor named by a dissolution, termination or departure (rule 5). */
 export interface Successor {
   municipality: string;
   serviceArea: string;
   basis: Basis;
 }
-
-/** Stream names: `<category>-<id>`. */
-export const streams = {
-  municipality: (code: string) => `municipality-${code}`,
-  federation: (id: string) => `federation-${id}`,
-  agreement: (id: string) => `agreement-${id}`,
-  study: (id: string) => `study-${id}`,
-  serviceArea: (slug: string) => `servicearea-${slug}`,
-} as const;
-
-export const STREAM_CATEGORIES = ['municipality', 'federation', 'agreement', 'study', 'servicearea'] as const;

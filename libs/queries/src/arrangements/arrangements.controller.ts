@@ -1,9 +1,10 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { ArrangementLoader, AsOf, ID_PATTERN } from '@samverkan/commands';
-import { DomainError, missingCouncilDecisions, missingSignatures } from '@samverkan/domain';
+import { DomainError, ID_PATTERN, agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, streams, studyDecider } from '@samverkan/domain';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { AsOf, foldAsOf } from '@samverkan/shared';
 import { ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
 import { ConsistencyQuery, KnownAtQuery, QueryScope } from '../http/as-of';
 import { ArrangementIdParam } from '../http/params';
@@ -48,22 +49,25 @@ export class ListArrangementsHandler implements IQueryHandler<ListArrangementsQu
 /** Full state, folded straight from the arrangement's stream, so it is exact at any revision or recording time. */
 @QueryHandler(GetArrangementStateQuery)
 export class GetArrangementStateHandler implements IQueryHandler<GetArrangementStateQuery> {
-  constructor(private readonly loader: ArrangementLoader) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
   async execute(q: GetArrangementStateQuery): Promise<Record<string, unknown> & { revision: number }> {
     const notFound = (): never => {
       throw new DomainError('not-found', `There is no ${q.kind} '${q.id}'${q.asOf.atRevision !== undefined || q.asOf.knownAt ? ' at that point' : ''}.`);
     };
     if (q.kind === 'federation') {
-      const { state, revision } = await this.loader.federation(q.id, q.asOf);
+      const stream = streams.federation(q.id);
+      const { state, revision } = foldAsOf(stream, federationDecider, await this.store.readStream(stream), q.asOf);
       if (state.status === 'none') notFound();
       return { kind: state.form, ...state, revision };
     }
     if (q.kind === 'agreement') {
-      const { state, revision } = await this.loader.agreement(q.id, q.asOf);
+      const stream = streams.agreement(q.id);
+      const { state, revision } = foldAsOf(stream, agreementDecider, await this.store.readStream(stream), q.asOf);
       if (state.status === 'none') notFound();
       return { ...state, status: agreementStatus(state, q.today), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
     }
-    const { state, revision } = await this.loader.study(q.id, q.asOf);
+    const stream = streams.study(q.id);
+    const { state, revision } = foldAsOf(stream, studyDecider, await this.store.readStream(stream), q.asOf);
     if (state.status === 'none') notFound();
     return { ...state, revision };
   }

@@ -2,7 +2,7 @@ import { HttpException, Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
 import { CalendarDate, isCalendarDate, stockholmDateOf } from '@samverkan/domain';
-import { Clock } from '@samverkan/commands';
+import { Clock } from '@samverkan/shared';
 import { ProjectionRunner } from '@samverkan/projections';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,5 +1,6 @@
 import { Param, PipeTransform } from '@nestjs/common';
-import { ID_PATTERN, MUNICIPALITY_CODE, RequestValidationError } from '@samverkan/commands';
+import { RequestValidationError } from '@samverkan/shared';
+import { ID_PATTERN, MUNICIPALITY_CODE } from '@samverkan/domain';
 
 function pattern(name: string, re: RegExp, message: string): PipeTransform<string, string> {
   return {

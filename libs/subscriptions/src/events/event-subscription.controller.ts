@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequestValidationError } from '@samverkan/commands';
+import { RequestValidationError } from '@samverkan/shared';
 import { EVENT_SCHEMA_VERSIONS, EVENT_TYPES, upcast } from '@samverkan/domain';
 import { AllFilter, EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
 import { ProjectionRunner, REGISTER_STREAM_PREFIXES } from '@samverkan/projections';

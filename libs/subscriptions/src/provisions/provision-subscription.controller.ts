@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Clock, RequestValidationError } from '@samverkan/commands';
+import { Clock, RequestValidationError } from '@samverkan/shared';
 import { stockholmDateOf } from '@samverkan/domain';
 import { IsIn, IsOptional, Matches, MaxLength } from 'class-validator';
 import { filter } from 'rxjs';

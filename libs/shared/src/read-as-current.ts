@@ -1,7 +1,7 @@
-import { DomainEvent, upcast } from '@samverkan/domain';
+import { SamverkanEvent, upcast } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 
 /** A stored event in today's shape (old schema versions are upcast on read). */
-export function readAsCurrent(event: RecordedEvent): DomainEvent {
+export function readAsCurrent(event: RecordedEvent): SamverkanEvent {
   return upcast(event.type, event.metadata.schemaVersion ?? 1, event.data);
 }
