@@ -24,7 +24,7 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 import { generateHistory } from '@samverkan/audit/testing';
-import { EventStoreDbEventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { EventStoreDbEventStore } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { loadScenario, runScenario } from '../scenarios/scenario-runner';
 import { client, RunningApp, startApp } from './support/start-app';

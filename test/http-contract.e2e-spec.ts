@@ -1,4 +1,5 @@
-import { EventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { client, RunningApp, startApp } from './support/start-app';
 
 /**

@@ -12,7 +12,9 @@ import {
   fold,
   signatories,
 } from '@samverkan/domain';
-import { EventStore, EventStoreDbEventStore, RecordedEvent, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore, RecordedEvent } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { readLog } from './crash/checker';
 import { contractViolation } from './crash/contract';

@@ -1,4 +1,4 @@
-import { EventStoreDbEventStore } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { ProvisionChangeFeed } from '@samverkan/subscriptions';
 import { generateChanges, prng, readUntilCaughtUp, sleep, summary } from '../libs/subscriptions/src/testing/feed-fixtures';

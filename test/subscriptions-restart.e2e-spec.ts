@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { ProvisionChangeFeed } from '@samverkan/subscriptions';
 import { generateChanges, readUntilCaughtUp, summary } from '../libs/subscriptions/src/testing/feed-fixtures';
 import { startApp } from './support/start-app';

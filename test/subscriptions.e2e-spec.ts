@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { ProvisionChangeFeed, SubscriberRegistry } from '@samverkan/subscriptions';
 import { OSTERGOTLAND, generateChanges, prng, readUntilCaughtUp, sleep, summary } from '../libs/subscriptions/src/testing/feed-fixtures';
 import { SseClient, SseMessage } from '../libs/subscriptions/src/testing/sse-client';

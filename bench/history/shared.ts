@@ -1,4 +1,4 @@
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchConfig } from '../config';

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { addDays, streams } from '@samverkan/domain';
-import { EventStore, EventToAppend, SqliteEventStore, SqliteStorageSettings } from '@samverkan/event-store';
+import { EventStore, EventToAppend } from '@samverkan/event-store';
+import { SqliteEventStore, SqliteStorageSettings } from '@samverkan/event-store/sqlite';
 import { derivedId } from '@samverkan/commands';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { join } from 'node:path';

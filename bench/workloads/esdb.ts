@@ -1,4 +1,6 @@
-import { EventStore, EventStoreDbEventStore, RecordedEvent, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore, RecordedEvent } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { join } from 'node:path';
 import { BenchConfig } from '../config';

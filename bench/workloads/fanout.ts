@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { ProjectionRunner } from '@samverkan/projections';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, SubscriberRegistry } from '@samverkan/subscriptions';
 import { ChildProcess, fork } from 'node:child_process';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { ProjectionRunner } from '@samverkan/projections';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { startApp } from '../../test/support/start-app';

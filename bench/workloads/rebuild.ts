@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { EventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { RegisterReadModel } from '@samverkan/projections';
 import { BenchConfig } from '../config';
 import { embeddedHistory } from '../history/shared';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';

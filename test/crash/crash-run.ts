@@ -1,4 +1,6 @@
-import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { EventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { createApp } from '../../apps/api/src/app.factory';
 import { ServiceConfig, loadConfig } from '../../apps/api/src/config';
 

@@ -1,5 +1,7 @@
 import { Logger, Provider } from '@nestjs/common';
-import { EVENT_STORE, EventStore, EventStoreDbEventStore, SqliteEventStore } from '@samverkan/event-store';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { ServiceConfig } from './config';
 
 /** The embedded store by default; EventStoreDB when EVENTSTORE_CONNECTION_STRING is set. */

@@ -1,5 +1,7 @@
 import { CHECKPOINT_STREAM, PublicKeyRing, PUBLIC_KEY_FILE, PRIVATE_KEY_FILE, exportEventPages, parsePublicKey, readPages } from '@samverkan/audit';
-import { EventStore, EventStoreDbEventStore, RecordedEvent, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore, RecordedEvent } from '@samverkan/event-store';
+import { EventStoreDbEventStore } from '@samverkan/event-store/eventstoredb';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, Options } from './options';

@@ -1,4 +1,4 @@
+// The port only. Each adapter has its own entry, so that code written against the port
+// loads neither SQLite nor the EventStoreDB client: `@samverkan/event-store/sqlite` and
+// `@samverkan/event-store/eventstoredb`.
 export * from './event-store.port';
-export { DuplicateEventIdError, SqliteEventStore } from './sqlite/sqlite-event-store';
-export type { SqliteAppendStats, SqliteEventStoreFileOptions, SqliteEventStoreOptions, SqliteStorageSettings } from './sqlite/sqlite-event-store';
-export { EventStoreDbEventStore } from './eventstoredb';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { EventStore, EventStoreUnavailableError, SqliteEventStore } from '@samverkan/event-store';
+import { EventStore, EventStoreUnavailableError } from '@samverkan/event-store';
+import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { makeEvent } from '@samverkan/event-store/testing';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
