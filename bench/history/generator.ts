@@ -8,6 +8,7 @@ import {
   Decider,
   DomainError,
   DomainEvent,
+  SamverkanEvent,
   FederationCommand,
   FederationEvent,
   FederationState,
@@ -103,7 +104,7 @@ interface RecentTransfer {
 }
 
 interface Step {
-  events: DomainEvent[];
+  events: SamverkanEvent[];
   context: CommandContext;
 }
 
@@ -232,7 +233,7 @@ class HistoryGenerator {
   }
 
   /** Decides on an aggregate; a refusal is counted and skipped. */
-  private step<C>(aggregate: { decide(command: C): DomainEvent[] | undefined }, command: C, path: string, body: unknown): Step | undefined {
+  private step<C>(aggregate: { decide(command: C): SamverkanEvent[] | undefined }, command: C, path: string, body: unknown): Step | undefined {
     const events = aggregate.decide(command);
     if (!events) {
       this.refused++;

@@ -4,10 +4,10 @@ import { historyCommand } from './commands/history';
 import { replayCommand } from './commands/replay';
 import { stateCommand } from './commands/state';
 import { verifyCommand } from './commands/verify';
-import { CliIo, CommandContext } from './context';
+import { CliIo, CliContext } from './context';
 import { CliError, USAGE, parseCommandLine } from './options';
 
-const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
+const COMMANDS: Record<string, (ctx: CliContext) => Promise<number>> = {
   verify: verifyCommand,
   export: exportCommand,
   replay: replayCommand,

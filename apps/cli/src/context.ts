@@ -8,25 +8,25 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export interface CommandContext {
+export interface CliContext {
   positionals: string[];
   options: Options;
   io: CliIo;
 }
 
-export function out(ctx: CommandContext, text: string): void {
+export function out(ctx: CliContext, text: string): void {
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-export function note(ctx: CommandContext, text: string): void {
+export function note(ctx: CliContext, text: string): void {
   if (!ctx.options.quiet) ctx.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-export function json(ctx: CommandContext, value: unknown): void {
+export function json(ctx: CliContext, value: unknown): void {
   out(ctx, JSON.stringify(value, null, 2));
 }
 
-export function progress(ctx: CommandContext, label: string): Progress {
+export function progress(ctx: CliContext, label: string): Progress {
   const wanted = ctx.options.progress === true || (ctx.io.stderr.isTTY === true && !ctx.options.quiet && !ctx.options.json);
   return progressBar(label, wanted && !ctx.options.quiet, ctx.io.stderr as NodeJS.WriteStream);
 }

@@ -13,7 +13,7 @@ interface Bar {
 }
 
 // cli-progress ships no type declarations (and @types/cli-progress is not installed).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped module: `import` would need its declarations; require() is given the small type used here
 const cliProgress = require('cli-progress') as { SingleBar: new (options: Record<string, unknown>) => Bar };
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };

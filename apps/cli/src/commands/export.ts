@@ -2,13 +2,13 @@ import { SigningKey, exportLines } from '@samverkan/audit';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
-import { CommandContext, count, json, note, out, progress, rate } from '../context';
+import { CliContext, count, json, note, out, progress, rate } from '../context';
 import { ServiceClient } from '../http';
 import { CliError } from '../options';
 import { logSource } from '../sources';
 
 /** `export`: the whole log as NDJSON, from a running service (--url) or straight from the store. */
-export async function exportCommand(ctx: CommandContext): Promise<number> {
+export async function exportCommand(ctx: CliContext): Promise<number> {
   const { options, io } = ctx;
   if (options.file) throw new CliError('export reads a store or a service, not an export file (--file).', 2);
   const target = options.out ? createWriteStream(resolve(options.out)) : io.stdout;

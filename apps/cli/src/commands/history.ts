@@ -1,5 +1,5 @@
 import { LogVerifier, chainOf, toView } from '@samverkan/audit';
-import { CommandContext, json, out } from '../context';
+import { CliContext, json, out } from '../context';
 import { ServiceClient } from '../http';
 import { CliError } from '../options';
 import { logSource } from '../sources';
@@ -7,7 +7,7 @@ import { logSource } from '../sources';
 const STREAM_NAME = /^[a-z][a-z0-9]*-[a-z0-9][a-z0-9._-]{0,199}$/;
 
 /** `history <stream>`: one stream's events, with its chain checked on the way. */
-export async function historyCommand(ctx: CommandContext): Promise<number> {
+export async function historyCommand(ctx: CliContext): Promise<number> {
   const [stream] = ctx.positionals;
   if (!stream || !STREAM_NAME.test(stream)) throw new CliError('history needs a stream name, e.g. history municipality-0580', 2);
   const { options, io } = ctx;

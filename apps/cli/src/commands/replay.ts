@@ -2,7 +2,7 @@ import { canonicalJson } from '@samverkan/audit';
 import { addDays, isCalendarDate, stockholmDateOf } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 import { RegisterReadModel } from '@samverkan/projections';
-import { CommandContext, count, json, note, out, progress, rate } from '../context';
+import { CliContext, count, json, note, out, progress, rate } from '../context';
 import { ServiceClient } from '../http';
 import { CliError } from '../options';
 import { LogSource, logSource } from '../sources';
@@ -58,7 +58,7 @@ const MAX_REPORTED = 50;
  * same questions and compares: every municipality × service area on each date (the matrix),
  * the attention list on each date, the arrangement register and the municipalities.
  */
-export async function replayCommand(ctx: CommandContext): Promise<number> {
+export async function replayCommand(ctx: CliContext): Promise<number> {
   const { options, io } = ctx;
   const url = options.url ?? io.env.SAMVERKAN_URL ?? `http://127.0.0.1:${io.env.PORT ?? 3000}`;
   const live = new ServiceClient(url, options.key ?? io.env.SAMVERKAN_KEY);
@@ -233,7 +233,7 @@ function compareKeyed(what: Difference['what'], on: string | undefined, live: un
 
 /** The dates the log's facts start or end on, and the days around them: where answers change. */
 function collectDates(event: RecordedEvent, into: Set<string>): void {
-  const data = event.data as Record<string, unknown>;
+  const data = event.data;
   for (const field of DATE_FIELDS) {
     const value = data[field];
     if (typeof value !== 'string' || !isCalendarDate(value)) continue;

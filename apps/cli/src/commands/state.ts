@@ -2,7 +2,7 @@ import { foldAsOf } from '@samverkan/shared';
 import { agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, stockholmDateOf, streams, studyDecider } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 import { agreementStatus } from '@samverkan/projections';
-import { CommandContext, json, out } from '../context';
+import { CliContext, json, out } from '../context';
 import { ServiceClient } from '../http';
 import { CliError } from '../options';
 import { logSource } from '../sources';
@@ -24,7 +24,7 @@ const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * its stream exactly as `GET /v1/{federations|agreements|studies}/{id}` does (or asked of a
  * running service with --url).
  */
-export async function stateCommand(ctx: CommandContext): Promise<number> {
+export async function stateCommand(ctx: CliContext): Promise<number> {
   const [kindArg, id] = ctx.positionals;
   const kind = kindArg ? KINDS[kindArg] : undefined;
   if (!kind || !id) throw new CliError('state needs a kind (federation, joint-committee, agreement, study) and an id, e.g. state agreement lkp-buys-payroll-2020 --at-revision 2', 2);
@@ -38,7 +38,7 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
   let state: Record<string, unknown> | undefined;
   if (options.url && !options.file && !options.dataDir && !options.esdb) {
     const query = new URLSearchParams({ ...(options.atRevision !== undefined ? { atRevision: options.atRevision } : {}), ...(options.knownAt ? { knownAt: options.knownAt } : {}) });
-    const path = `/v1/${kind === 'study' ? 'studies' : `${kind}s`}/${id}${query.size > 0 ? `?${query}` : ''}`;
+    const path = `/v1/${kind === 'study' ? 'studies' : `${kind}s`}/${id}${query.size > 0 ? `?${query.toString()}` : ''}`;
     state = await new ServiceClient(options.url, options.key ?? io.env.SAMVERKAN_KEY).get<Record<string, unknown> | undefined>(path, { allow404: true });
   } else {
     const log = logSource(options, io.env);

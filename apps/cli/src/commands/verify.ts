@@ -2,7 +2,7 @@ import { ExportVerifyReport, PublicKeyInfo, PublicKeyRing, VerifyReport, parsePu
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CommandContext, count, json, note, out, progress, rate } from '../context';
+import { CliContext, count, json, note, out, progress, rate } from '../context';
 import { ServiceClient } from '../http';
 import { CliError } from '../options';
 import { logSource, pinnedKeys } from '../sources';
@@ -10,7 +10,7 @@ import { logSource, pinnedKeys } from '../sources';
 type Report = (VerifyReport | ExportVerifyReport) & { seconds: number };
 
 /** `verify`: the whole log, from a store, an export file (offline), or a running service's export. */
-export async function verifyCommand(ctx: CommandContext): Promise<number> {
+export async function verifyCommand(ctx: CliContext): Promise<number> {
   const { options, io } = ctx;
   const expectCheckpoint = parseExpected(options.expectCheckpoint);
   const pinned = pinnedKeys(options);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sealBatch } from '@samverkan/audit';
-import { Decider, DomainEvent, EVENT_SCHEMA_VERSIONS, SamverkanEventType } from '@samverkan/domain';
+import { Decider, EVENT_SCHEMA_VERSIONS, SamverkanEvent, StreamCategory, StreamEvents, StreamName } from '@samverkan/domain';
 import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { ActsFor, assertActsFor } from './acting-for';
@@ -13,9 +13,10 @@ import { KeyedMutex } from './keyed-mutex';
 import { StreamStateCache } from './stream-state-cache';
 
 
-export interface CommandSpec<C, E extends DomainEvent, S> {
-  decider: Decider<C, E, S>;
-  stream: string;
+/** A decision on one stream: the stream's category ties its decider to the events it holds. */
+export interface CommandSpec<C, K extends StreamCategory, S> {
+  decider: Decider<C, StreamEvents[K], S>;
+  stream: StreamName<K>;
   /** The id the answer names (the arrangement id, the municipality code). */
   id: string;
   /** Builds the command from the current state; called again on every retry, so it may load other streams. */
@@ -51,7 +52,7 @@ export class CommandPath {
     private readonly states: StreamStateCache,
   ) {}
 
-  async run<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
+  async run<C, K extends StreamCategory, S>(spec: CommandSpec<C, K, S>): Promise<CommandResult> {
     const { context } = spec;
     const key = context.idempotencyKey;
     if (key === undefined) return this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
@@ -68,7 +69,7 @@ export class CommandPath {
   }
 
   /** Checks a writer's scope against the stream's current state (a no-op for admins and process managers). */
-  private async authorize<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<void> {
+  private async authorize<C, K extends StreamCategory, S>(spec: CommandSpec<C, K, S>): Promise<void> {
     if (!spec.actsFor || spec.context.actingFor === undefined) return;
     const { state } = await this.states.load(spec.stream, spec.decider);
     assertActsFor(spec.context, spec.actsFor(state));
@@ -79,7 +80,7 @@ export class CommandPath {
     if (context.idempotencyKey) this.idempotency.remember(context.idempotencyKey, context.commandId, context.requestHash, result);
   }
 
-  private async decideAndAppend<C, E extends DomainEvent, S>(spec: CommandSpec<C, E, S>): Promise<CommandResult> {
+  private async decideAndAppend<C, K extends StreamCategory, S>(spec: CommandSpec<C, K, S>): Promise<CommandResult> {
     const { context, decider, stream } = spec;
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.states.load(stream, decider, context.commandId);
@@ -125,7 +126,7 @@ export class CommandPath {
 }
 
 /** Decided events as the command path appends them: ids derived from the command (so a retry cannot append twice), full metadata. */
-export function toEventsToAppend(decided: readonly DomainEvent[], stream: string, context: CommandContext, recordedAt: string): EventToAppend[] {
+export function toEventsToAppend(decided: readonly SamverkanEvent[], stream: string, context: CommandContext, recordedAt: string): EventToAppend[] {
   return decided.map((event, index) => ({
     id: uuidv5(`${context.commandId}/${stream}/${index}`, SAMVERKAN_NAMESPACE),
     type: event.type,
@@ -137,7 +138,7 @@ export function toEventsToAppend(decided: readonly DomainEvent[], stream: string
       actor: context.actor,
       source: context.source,
       recordedAt,
-      schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SamverkanEventType],
+      schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
       ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
       ...(context.requestHash ? { requestHash: context.requestHash } : {}),
     },

@@ -1,5 +1,5 @@
 import { ChainHead, EMPTY_CHAIN_HEAD, chainHeadOf } from '@samverkan/audit';
-import { Decider, DomainEvent } from '@samverkan/domain';
+import { Decider, SamverkanEvent, StreamCategory, StreamEvents, StreamName, belongsTo, categoryOf } from '@samverkan/domain';
 import { EventStore, EventToAppend, RecordedEvent } from '@samverkan/event-store';
 import { readAsCurrent } from '@samverkan/shared';
 
@@ -22,10 +22,18 @@ export interface FoldedStream<S> {
   already?: CommandSpan;
 }
 
-type AnyDecider = Pick<Decider<unknown, DomainEvent, unknown>, 'evolve' | 'initialState'>;
+/** The part of a decider a fold needs. */
+export type Folding<C extends StreamCategory, S> = Pick<Decider<never, StreamEvents[C], S>, 'evolve' | 'initialState'>;
 
+/**
+ * One stream's cached fold. Streams of every category share the map, so the state is held as
+ * `unknown` beside the evolve that knows its type; events reach that evolve only through
+ * `eventOf`, which checks that they belong on the stream.
+ */
 interface Entry {
-  decider: AnyDecider;
+  /** The decider that folds the stream (one per stream). */
+  decider: object;
+  evolve: (state: unknown, event: SamverkanEvent) => unknown;
   state: unknown;
   revision: number;
   position: number | undefined;
@@ -58,19 +66,19 @@ export class StreamStateCache {
   ) {}
 
   /** The stream's state now: the cached fold extended by the tail the store has beyond it. */
-  async load<S>(stream: string, decider: Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>, commandId?: string): Promise<FoldedStream<S>> {
-    const d = decider as unknown as AnyDecider;
+  async load<C extends StreamCategory, S>(stream: StreamName<C>, decider: Folding<C, S>, commandId?: string): Promise<FoldedStream<S>> {
     for (;;) {
-      const from = this.entryFor(stream, d)?.revision ?? -1;
+      const from = this.entryFor(stream, decider)?.revision ?? -1;
       const tail = await this.store.readStream(stream, { fromRevision: from + 1 });
       // Read again after the await: a concurrent load may have extended or dropped the entry.
-      const entry = this.entryFor(stream, d) ?? newEntry(d);
+      const entry = this.entryFor(stream, decider) ?? newEntry(stream, decider);
       const fresh = tail.filter((e) => e.revision > entry.revision);
       if (fresh.length > 0 && fresh[0].revision !== entry.revision + 1) continue; // dropped meanwhile: read from where it now is
       for (const event of fresh) apply(entry, event.revision, event.position, readAsCurrent(event), event.metadata.commandId);
       if (fresh.length > 0) entry.chainHead = chainHeadOf(fresh);
       this.keep(stream, entry);
       const already = commandId === undefined ? undefined : entry.commands.get(commandId);
+      // The entry was made by this stream's one decider (entryFor checks), so its state is an S.
       return { state: entry.state as S, revision: entry.revision, position: entry.position, chainHead: entry.chainHead, ...(already ? { already: { ...already } } : {}) };
     }
   }
@@ -85,7 +93,7 @@ export class StreamStateCache {
    * Extends the entry with events this process just appended after `revision`, if the entry is
    * still there (a concurrent load may already have read them from the store).
    */
-  appended(stream: string, revision: number, decided: readonly DomainEvent[], events: readonly EventToAppend[], result: { nextRevision: number; position: number }): void {
+  appended<C extends StreamCategory>(stream: StreamName<C>, revision: number, decided: readonly StreamEvents[C][], events: readonly EventToAppend[], result: { nextRevision: number; position: number }): void {
     const entry = this.entries.get(stream);
     if (!entry || entry.revision !== revision || result.nextRevision !== revision + events.length) return;
     decided.forEach((event, index) => apply(entry, revision + 1 + index, result.position, event, events[index].metadata.commandId));
@@ -102,7 +110,7 @@ export class StreamStateCache {
     return this.entries.has(stream);
   }
 
-  private entryFor(stream: string, decider: AnyDecider): Entry | undefined {
+  private entryFor(stream: string, decider: object): Entry | undefined {
     const entry = this.entries.get(stream);
     // A stream is folded by exactly one decider; two would mean a wiring mistake.
     if (entry && entry.decider !== decider) throw new Error(`${stream} is folded by two different deciders`);
@@ -127,12 +135,18 @@ export class StreamStateCache {
   }
 }
 
-function newEntry(decider: AnyDecider): Entry {
-  return { decider, state: decider.initialState, revision: -1, position: undefined, chainHead: EMPTY_CHAIN_HEAD, commands: new Map(), counted: 0 };
+function newEntry<C extends StreamCategory, S>(stream: StreamName<C>, decider: Folding<C, S>): Entry {
+  const category = categoryOf(stream);
+  const evolve = (state: unknown, event: SamverkanEvent): unknown => {
+    if (!belongsTo(category, event)) throw new Error(`Event '${event.type}' does not belong on stream '${stream}'`);
+    // Every state this entry holds came from this decider: the initial state or an evolve.
+    return decider.evolve(state as S, event);
+  };
+  return { decider, evolve, state: decider.initialState, revision: -1, position: undefined, chainHead: EMPTY_CHAIN_HEAD, commands: new Map(), counted: 0 };
 }
 
-function apply(entry: Entry, revision: number, position: number, event: DomainEvent, commandId: string): void {
-  entry.state = entry.decider.evolve(entry.state, event);
+function apply(entry: Entry, revision: number, position: number, event: SamverkanEvent, commandId: string): void {
+  entry.state = entry.evolve(entry.state, event);
   entry.revision = revision;
   entry.position = position;
   const span = entry.commands.get(commandId);
