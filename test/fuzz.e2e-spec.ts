@@ -772,6 +772,22 @@ describe(`HTTP fuzzing of the command endpoints (seed ${SEED}; FC_SEED to change
     }
   });
 
+  it('regressions: with an Idempotency-Key (hashed before validation), a body nested 6,000 deep or holding 1e99999 is a 400 validation-failed on every command endpoint, and records nothing', async () => {
+    const deep = `{"x":${'['.repeat(6000)}${']'.repeat(6000)}}`;
+    const huge = '{"x":1e99999}';
+    let key = 0;
+    for (const endpoint of endpoints) {
+      for (const [label, body] of [['nested 6,000 deep', deep], ['1e99999', huge]]) {
+        const c: HttpCase = { label: `POST ${endpoint.template} ${label} with an Idempotency-Key`, path: validPath(endpoint), headers: { ...JSON_HEADERS, 'idempotency-key': `hostile-${key++}` }, body };
+        const answer = await send(running.url, c);
+        expectProblem(answer, c.label);
+        expect({ label: c.label, status: answer.status, code: (JSON.parse(answer.text) as { code?: string }).code }).toEqual({ label: c.label, status: 400, code: 'validation-failed' });
+        await expectHeadUnmoved(c.label);
+      }
+    }
+    expect(key).toBe(endpoints.length * 2);
+  });
+
   it('is still healthy after the fuzzing, and its read model is at the unmoved head', async () => {
     const health = await client(running.url).get('/health');
     expect(health.status).toBe(200);

@@ -1,6 +1,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, unwatchFile, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExecutionContext } from '@nestjs/common';
@@ -701,6 +702,23 @@ describe('with API keys: who may do what', () => {
       expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(await head()).toBe(before);
       expect((await api.get('/v1/municipalities', headers)).status).toBe(401);
+    });
+
+    it('a key followed by a raw 0xA0 byte is not the key (only spaces and tabs are HTTP white space): 401; a trailing space is: 200', async () => {
+      const rawGet = (authorization: Buffer): Promise<number> =>
+        new Promise((done, fail) => {
+          const { hostname, port } = new URL(running.url);
+          const socket = connect(Number(port), hostname, () => {
+            socket.end(Buffer.concat([Buffer.from('GET /v1/service-areas HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: ', 'latin1'), authorization, Buffer.from('\r\n\r\n', 'latin1')]));
+          });
+          let text = '';
+          socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+          socket.on('end', () => done(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1])));
+          socket.on('error', fail);
+        });
+      const bearer = Buffer.from(`Bearer ${KEYS.reader.key}`, 'latin1');
+      expect(await rawGet(Buffer.concat([bearer, Buffer.from([0xa0])]))).toBe(401);
+      expect(await rawGet(Buffer.concat([bearer, Buffer.from(' \t', 'latin1')]))).toBe(200);
     });
 
     it('the Bearer scheme is case-insensitive (RFC 9110)', async () => {

@@ -48,7 +48,8 @@ export class AccessGuard implements CanActivate {
     }
     const header = request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
-    const match = value ? /^Bearer ([\x21-\x7e]{16,512})$/i.exec(value.trim()) : null;
+    // Only spaces and tabs are HTTP white space (RFC 9110 OWS); trim() would also strip U+00A0 and the like.
+    const match = value ? /^[ \t]*Bearer ([\x21-\x7e]{16,512})[ \t]*$/i.exec(value) : null;
     if (!match) throw problem(401, 'unauthenticated', 'Send an API key as Authorization: Bearer <key>.');
     const principal = this.keys.authenticate(match[1]);
     if (!principal) {

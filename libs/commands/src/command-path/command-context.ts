@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { RequestValidationError } from '@samverkan/shared';
 import { v5 as uuidv5 } from 'uuid';
 import { canonicalJson } from './canonical-json';
 
@@ -43,7 +44,27 @@ export function newCommandContext(options: {
   };
 }
 
+/** No command body is anywhere near this deep; a deeper one is refused before it is hashed. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * The request hash is taken before the body is validated (the Idempotency-Key is read with
+ * the headers), so a body that has no canonical form, or would take the hashing deep into the
+ * stack, is refused here with a 400, iteratively, without recursing.
+ */
+function assertHashable(body: unknown): void {
+  const pending: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop() as { value: unknown; depth: number };
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new RequestValidationError([{ field: 'body', message: 'holds a number too large for JSON' }]);
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_BODY_DEPTH) throw new RequestValidationError([{ field: 'body', message: `is nested more than ${MAX_BODY_DEPTH} levels deep` }]);
+    for (const item of Object.values(value)) pending.push({ value: item, depth: depth + 1 });
+  }
+}
+
 export function requestHash(request: { method: string; path: string; body: unknown }): string {
+  assertHashable(request.body);
   return createHash('sha256').update(`${request.method.toUpperCase()} ${request.path}\n${canonicalJson(request.body ?? null)}`).digest('hex');
 }
 
