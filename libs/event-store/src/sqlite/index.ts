@@ -1,2 +1,4 @@
-export { DuplicateEventIdError, SqliteEventStore } from './sqlite-event-store';
-export type { SqliteAppendStats, SqliteEventStoreFileOptions, SqliteEventStoreOptions, SqliteStorageSettings } from './sqlite-event-store';
+export { SqliteEventStore } from './sqlite-event-store';
+export type { SqliteEventStoreFileOptions, SqliteEventStoreOptions, SqliteStorageSettings } from './sqlite-event-store';
+export { DuplicateEventIdError } from './sqlite-errors';
+export type { SqliteAppendStats } from './group-commit';

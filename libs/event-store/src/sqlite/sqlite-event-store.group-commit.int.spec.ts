@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
-import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppendResult, EventStoreUnavailableError, EventToAppend, ExpectedRevision, WrongExpectedRevisionError } from '../event-store.port';
 import { makeEvent } from '../testing';
-import { DuplicateEventIdError, SqliteEventStore } from './sqlite-event-store';
+import { runAndKill } from '../testing/crash-writer';
+import { tempDirs } from '../testing/temp-dirs';
+import { DuplicateEventIdError, SqliteEventStore } from '.';
 
 /**
  * Group commit (issue 12): appends called in the same turn of the event loop share one
@@ -13,17 +12,7 @@ import { DuplicateEventIdError, SqliteEventStore } from './sqlite-event-store';
  * Every group below is made by calling appendToStream several times without awaiting in between.
  */
 
-const tempDirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'samverkan-group-commit-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('samverkan-group-commit-');
 
 interface Append {
   stream: string;
@@ -278,7 +267,7 @@ describe('SqliteEventStore group commit', () => {
 
   it('keeps every acknowledged append of concurrent appenders, exactly once and whole, when the writing process is killed', async () => {
     const dataDir = tempDir();
-    const acknowledged = await runAndKill(dataDir, 'crash-', 16, 600);
+    const acknowledged = await runAndKill<Acknowledged>('sqlite-group-crash-writer.ts', [dataDir, 'crash-', '16'], 600);
     // The appenders' appends shared commits.
     expect(new Set(acknowledged.map((a) => a.commit)).size).toBeLessThan(acknowledged.length / 2);
 
@@ -306,30 +295,4 @@ interface Acknowledged {
   nextRevision: number;
   position: number;
   commit: number;
-}
-
-/** Runs the group crash writer until it has acknowledged `atLeast` appends, then SIGKILLs it. */
-function runAndKill(dataDir: string, prefix: string, appenders: number, atLeast: number): Promise<Acknowledged[]> {
-  const child = fork(join(__dirname, '../testing/sqlite-group-crash-writer.ts'), [dataDir, prefix, String(appenders)], {
-    execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const acknowledged: Acknowledged[] = [];
-    let pending = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      // The last piece is an incomplete line (or empty): not acknowledged yet.
-      pending = lines.pop()!;
-      for (const line of lines) acknowledged.push(JSON.parse(line) as Acknowledged);
-      if (acknowledged.length >= atLeast) child.kill('SIGKILL');
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(acknowledged);
-      else reject(new Error(`The crash writer exited by itself (code ${code}): ${stderr}`));
-    });
-  });
 }

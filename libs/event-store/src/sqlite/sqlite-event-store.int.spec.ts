@@ -1,24 +1,14 @@
 import Database from 'better-sqlite3';
-import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subscription } from 'rxjs';
 import { EventStoreUnavailableError, SubscriptionMessage } from '../event-store.port';
 import { describeEventStoreContract, makeEvent } from '../testing';
-import { DuplicateEventIdError, SqliteEventStore, SqliteEventStoreFileOptions } from './sqlite-event-store';
+import { runAndKill } from '../testing/crash-writer';
+import { tempDirs } from '../testing/temp-dirs';
+import { DuplicateEventIdError, SqliteEventStore, SqliteEventStoreFileOptions } from '.';
 
-const tempDirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'samverkan-event-store-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('samverkan-event-store-');
 
 // Small batches make the catch-up take several reads, so appends can race with it.
 describeEventStoreContract('SQLite file', async () => {
@@ -194,7 +184,7 @@ describe('SqliteEventStore', () => {
   it('keeps every acknowledged append, exactly once and whole, when the writing process is killed', async () => {
     const dataDir = tempDir();
     const stream = 'crash-test';
-    const acknowledged = await runAndKill(dataDir, stream, 150);
+    const acknowledged = await runAndKill<Acknowledged>('sqlite-crash-writer.ts', [dataDir, stream], 150);
     expect(acknowledged.length).toBeGreaterThanOrEqual(150);
 
     const store = open(dataDir);
@@ -218,32 +208,6 @@ interface Acknowledged {
   ids: string[];
   nextRevision: number;
   position: number;
-}
-
-/** Runs the crash writer until it has acknowledged `atLeast` appends, then SIGKILLs it. */
-function runAndKill(dataDir: string, stream: string, atLeast: number): Promise<Acknowledged[]> {
-  const child = fork(join(__dirname, '../testing/sqlite-crash-writer.ts'), [dataDir, stream], {
-    execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const acknowledged: Acknowledged[] = [];
-    let pending = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      // The last piece is an incomplete line (or empty): not acknowledged yet.
-      pending = lines.pop()!;
-      for (const line of lines) acknowledged.push(JSON.parse(line) as Acknowledged);
-      if (acknowledged.length >= atLeast) child.kill('SIGKILL');
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(acknowledged);
-      else reject(new Error(`The crash writer exited by itself (code ${code}): ${stderr}`));
-    });
-  });
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {

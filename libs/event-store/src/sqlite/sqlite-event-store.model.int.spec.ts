@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AllFilter, AppendResult, EventToAppend, ExpectedRevision, RecordedEvent, WrongExpectedRevisionError } from '../event-store.port';
-import { DuplicateEventIdError, SqliteEventStore } from './sqlite-event-store';
+import { DuplicateEventIdError, SqliteEventStore } from '.';
 
 /**
  * Model-based test of the embedded store (issue 7, item 3): random sequences of appends (with

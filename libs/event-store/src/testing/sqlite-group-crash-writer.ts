@@ -7,25 +7,20 @@
  *
  * Run: node -r ts-node/register/transpile-only sqlite-group-crash-writer.ts <dataDir> <streamPrefix> <appenders>
  */
-import { SqliteEventStore } from '../sqlite/sqlite-event-store';
-import { makeEvent } from './make-event';
-
-async function appendForever(store: SqliteEventStore, stream: string): Promise<never> {
-  let revision = -1;
-  for (let batch = 0; ; batch++) {
-    const size = (batch % 3) + 1;
-    const events = Array.from({ length: size }, (_, index) => makeEvent('Survived', { batch, index, size }));
-    const result = await store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision });
-    revision = result.nextRevision;
-    // A pipe is written synchronously on Linux: once this returns, the parent can read the line.
-    process.stdout.write(`${JSON.stringify({ stream, ids: events.map((e) => e.id), ...result, commit: store.stats().commits })}\n`);
-  }
-}
+import { SqliteEventStore } from '../sqlite';
+import { appendBatchesForever } from './crash-writer';
 
 async function main(): Promise<void> {
   const [dataDir, prefix, appenders] = process.argv.slice(2);
   const store = SqliteEventStore.open({ dataDir });
-  await Promise.all(Array.from({ length: Number(appenders) }, (_, i) => appendForever(store, `${prefix}${i}`)));
+  await Promise.all(
+    Array.from({ length: Number(appenders) }, (_, i) =>
+      appendBatchesForever(store, `${prefix}${i}`, (ids, result) => {
+        // A pipe is written synchronously on Linux: once this returns, the parent can read the line.
+        process.stdout.write(`${JSON.stringify({ stream: `${prefix}${i}`, ids, ...result, commit: store.stats().commits })}\n`);
+      }),
+    ),
+  );
 }
 
 main().catch((error: unknown) => {
