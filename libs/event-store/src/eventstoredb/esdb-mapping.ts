@@ -132,3 +132,5 @@ export function toPortError(error: unknown, append?: { stream: string; expected:
   }
   return converted;
 }
+
+export const closedError = (): EventStoreUnavailableError => new EventStoreUnavailableError('The EventStoreDB event store is closed');

@@ -6,14 +6,10 @@ import {
   START,
   StreamNotFoundError,
   jsonEvent,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type Position,
   type ReadPosition,
 } from '@eventstore/db-client';
 import { Observable } from 'rxjs';
 import {
-  EventStoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -25,57 +21,15 @@ import {
   type SubscribeOptions,
   type SubscriptionMessage,
 } from '../event-store.port';
-import {
-  isSystemEventType,
-  keeps,
-  toClientExpectedRevision,
-  toClientPosition,
-  toPortError,
-  toPortPosition,
-  toRecordedEvent,
-  toServerFilter,
-} from './esdb-mapping';
+import { meetsExpectedRevision } from '../expected-revision';
+import { closedError, isSystemEventType, keeps, toClientExpectedRevision, toClientPosition, toPortError, toPortPosition, toRecordedEvent } from './esdb-mapping';
+import { SubscriptionHost, catchUpSubscription } from './esdb-subscription';
 
 /** Events per `$all` read call while paging through the log. */
 const READ_ALL_PAGE = 256;
 /** Events per backwards `$all` read while looking for the last non-system event. */
 const HEAD_PAGE = 32;
 const PING_TIMEOUT_MS = 2_000;
-
-/**
- * Markers pushed into the client's subscription stream, in order with its events (see
- * `subscribeToAll`).
- */
-class CheckpointMarker {
-  constructor(readonly position: Position) {}
-}
-const CAUGHT_UP = Symbol('caught-up');
-
-/**
- * The highest position a subscription knows it can be resumed after without missing an
- * event, which is what its `checkpoint` and `caught-up` messages promise.
- */
-class ResumePosition {
-  private promised: number | undefined;
-
-  constructor(private known: number | undefined) {}
-
-  passed(position: number): void {
-    this.known = Math.max(this.known ?? position, position);
-  }
-
-  /** The position to promise now (0, the start, if nothing is known). */
-  promise(): number {
-    this.promised = Math.max(this.promised ?? 0, this.known ?? 0);
-    return this.promised;
-  }
-
-  /** The position to promise, if it is further than the last promise. */
-  news(): number | undefined {
-    if (this.known === undefined || (this.promised !== undefined && this.known <= this.promised)) return undefined;
-    return this.promise();
-  }
-}
 
 /**
  * The EventStore port on EventStoreDB through `@eventstore/db-client` 6.x over gRPC. It
@@ -94,10 +48,12 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
   /** Completes the subscriptions still open when the store is closed. */
   private readonly openSubscriptions = new Set<() => void>();
+  private readonly subscriptionHost: SubscriptionHost;
 
   /** `connectionString` e.g. `esdb://localhost:2113?tls=false`; nothing is contacted before the first call. */
   constructor(connectionString: string) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+    this.subscriptionHost = { client: this.client, isClosed: () => this.closed, openSubscriptions: this.openSubscriptions };
   }
 
   async appendToStream(stream: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
@@ -168,69 +124,9 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  /**
-   * A catch-up subscription to `$all`, filtered on the server (see `toServerFilter`), from
-   * an exclusive position. The client delivers events as stream data, but reports
-   * checkpoints through a callback and caught-up as an event, so the three could reach us
-   * out of order. Both are turned into markers pushed into the same stream while the
-   * client processes that server message, which keeps them in wire order with the events.
-   *
-   * Checkpoints and `caught-up` carry the highest position known to be safe to resume
-   * after: the start, every event received (kept or not) and every server checkpoint that
-   * names an event (commit = prepare). The server also sends checkpoints "between
-   * records" (commit = the next record's position, prepare = 0), e.g. at the end of
-   * catch-up; a port position cannot express "before the record at p", and resuming after
-   * p would skip an event later written at p, so those do not advance the position.
-   *
-   * `caught-up` comes from the server's `caught_up` message (23.10+), which client 6.1+
-   * raises as `caughtUp`; it is emitted once even if the server sends it again after
-   * falling behind.
-   */
+  /** A catch-up subscription to `$all`, filtered on the server (see `catchUpSubscription`). */
   subscribeToAll(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
-    return new Observable<SubscriptionMessage>((subscriber) => {
-      if (this.closed) {
-        subscriber.error(closedError());
-        return;
-      }
-      const resume = new ResumePosition(options.after);
-      let caughtUp = false;
-
-      const subscription: AllStreamSubscription = this.client.subscribeToAll({
-        fromPosition: options.after === undefined ? START : toClientPosition(options.after),
-        filter: toServerFilter(options.filter, (stream, position) => {
-          stream.push(new CheckpointMarker(position));
-        }),
-      });
-      subscription.on('caughtUp', () => subscription.push(CAUGHT_UP));
-      subscription.on('data', (item: AllStreamResolvedEvent | CheckpointMarker | typeof CAUGHT_UP) => {
-        try {
-          if (item === CAUGHT_UP) {
-            if (!caughtUp) subscriber.next({ kind: 'caught-up', position: resume.promise() });
-            caughtUp = true;
-          } else if (item instanceof CheckpointMarker) {
-            if (item.position.commit === item.position.prepare) resume.passed(toPortPosition(item.position.commit));
-            const position = resume.news();
-            if (position !== undefined) subscriber.next({ kind: 'checkpoint', position });
-          } else if (item.event) {
-            resume.passed(toPortPosition(item.event.position.commit));
-            if (keeps(options.filter, item.event)) subscriber.next({ kind: 'event', event: toRecordedEvent(item.event) });
-          }
-        } catch (error) {
-          subscriber.error(error);
-        }
-      });
-      subscription.on('error', (error: Error) => subscriber.error(toPortError(error)));
-      // A subscription never ends on its own; the server closing the call is a failure too.
-      subscription.on('end', () => subscriber.error(new EventStoreUnavailableError('EventStoreDB ended the subscription')));
-
-      const complete = (): void => subscriber.complete();
-      this.openSubscriptions.add(complete);
-      return () => {
-        this.openSubscriptions.delete(complete);
-        // Cancels the gRPC call; a subscription that never got a call has nothing to cancel.
-        subscription.unsubscribe().catch(() => undefined);
-      };
-    });
+    return catchUpSubscription(this.subscriptionHost, options);
   }
 
   /** The last non-system event's position: `$all` read backwards, past any system events at the end. */
@@ -287,12 +183,7 @@ export class EventStoreDbEventStore implements EventStore {
   private async checkExpectation(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
     const [last] = await this.readStream(stream, { direction: 'backwards', maxCount: 1 });
     const current = last?.revision ?? -1;
-    const met =
-      expected === 'any' ||
-      (expected === 'no-stream' && current === -1) ||
-      (expected === 'stream-exists' && current !== -1) ||
-      expected === current;
-    if (!met) throw new WrongExpectedRevisionError(stream, expected, current);
+    if (!meetsExpectedRevision(expected, current)) throw new WrongExpectedRevisionError(stream, expected, current);
     return { nextRevision: current, position: last?.position ?? (await this.headPosition()) };
   }
 
@@ -302,8 +193,6 @@ export class EventStoreDbEventStore implements EventStore {
     return event.position;
   }
 }
-
-const closedError = (): EventStoreUnavailableError => new EventStoreUnavailableError('The EventStoreDB event store is closed');
 
 async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
