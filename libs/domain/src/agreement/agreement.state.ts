@@ -71,9 +71,13 @@ export function agreementEndsOn(state: AgreementState): CalendarDate | undefined
   return minDate(afterTerm, state.termination?.effectiveFrom);
 }
 
-/** Concluded, not terminated, and `date` within its term. */
-export function agreementInForceOn(state: AgreementState, date: CalendarDate): boolean {
+/**
+ * Concluded, not terminated, and `date` within its term. With `concludedBy`, only a conclusion on
+ * or before that day counts (in force on `date` as it stood then, e.g. for the review duty).
+ */
+export function agreementInForceOn(state: AgreementState, date: CalendarDate, concludedBy?: CalendarDate): boolean {
   if (state.concludedOn === undefined || state.status === 'rejected') return false;
+  if (concludedBy !== undefined && state.concludedOn > concludedBy) return false;
   if (date < state.validFrom) return false;
   if (state.validUntil !== undefined && date > state.validUntil) return false;
   if (state.termination !== undefined && date >= state.termination.effectiveFrom) return false;
