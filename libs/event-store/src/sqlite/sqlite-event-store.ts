@@ -162,11 +162,6 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Catches up, then follows appends through this instance and, by polling, those of other processes (see `subscribeToLog`). */
-  subscribeToAll(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
-    return subscribeToLog(this.subscriptionSource, options);
-  }
-
   async headPosition(): Promise<number> {
     this.assertOpen();
     try {
@@ -174,6 +169,11 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       throw translate(error);
     }
+  }
+
+  /** Catches up, then follows appends through this instance and, by polling, those of other processes (see `subscribeToLog`). */
+  subscribeToAll(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
+    return subscribeToLog(this.subscriptionSource, options);
   }
 
   /** False once closed (rather than throwing), so a health check can report it. */

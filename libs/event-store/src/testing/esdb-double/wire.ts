@@ -48,6 +48,9 @@ function rpcException(code: status, details: string, exception: string, extra: R
 export const invalidPosition = (): ServerErrorResponse =>
   Object.assign(new Error('Trying to read from an invalid position.'), { code: status.INVALID_ARGUMENT, details: 'Trying to read from an invalid position.' });
 
+/** A request the double cannot make sense of. */
+export const invalidArgument = (details: string): ServerErrorResponse => Object.assign(new Error(details), { code: status.INVALID_ARGUMENT, details });
+
 /**
  * `type` and `content-type` are required proposed-message metadata: the server answers
  * INVALID_ARGUMENT with `exception: missing-required-metadata-property` otherwise.
