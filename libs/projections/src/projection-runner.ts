@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
 import { BehaviorSubject, Observable, Subject, Subscription, defer, filter, firstValueFrom, map, race, retry, take, timer } from 'rxjs';
+import { AppliedEvent, decoded } from './decoded-event';
 import { READ_MODEL_STATE_VERSION, RegisterReadModel } from './register-read-model';
 import { EventFingerprint, ReadModelState, SnapshotParticipant } from './snapshots/snapshot-participant';
 
-export type EventObserver = (event: RecordedEvent) => void;
+/** Sees every event the runner applies, decoded once (an event of a type this version does not know has `event` undefined). */
+export type EventObserver = (event: AppliedEvent) => void;
 
 /** The stream categories the register writes; nothing else is projected. */
 export const REGISTER_STREAM_PREFIXES = ['municipality-', 'servicearea-', 'federation-', 'agreement-', 'study-'];
@@ -23,7 +25,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionRunner.name);
   readonly model = new RegisterReadModel();
   private readonly progress = new BehaviorSubject<number>(0);
-  private readonly appliedEvents = new Subject<RecordedEvent>();
+  private readonly appliedEvents = new Subject<AppliedEvent>();
   private readonly observers: EventObserver[] = [];
   private readonly participants: SnapshotParticipant[] = [];
   /** The last register event applied (the event itself, or the fingerprint restored): what a snapshot covers. */
@@ -40,8 +42,8 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.participants.push({ name: 'register-read-model', version: READ_MODEL_STATE_VERSION, exportState: () => this.model.exportState(), importState: (state) => this.model.importState(state) });
   }
 
-  /** Every event once it is applied (for live subscriptions). */
-  get applied$(): Observable<RecordedEvent> {
+  /** Every event once it is applied, decoded (for live subscriptions). */
+  get applied$(): Observable<AppliedEvent> {
     return this.appliedEvents.asObservable();
   }
 
@@ -145,8 +147,10 @@ export class ProjectionRunner implements OnApplicationShutdown {
     return firstValueFrom(caughtUp);
   }
 
-  private applyOne(event: RecordedEvent): void {
-    if (event.position <= this.position) return;
+  /** Decodes the event once and hands it, decoded, to the read model, the observers and `applied$`. */
+  private applyOne(recorded: RecordedEvent): void {
+    if (recorded.position <= this.position) return;
+    const event = decoded(recorded);
     try {
       this.model.apply(event);
     } catch (error) {

@@ -1,6 +1,10 @@
-import { Basis, BasisEnd, CalendarDate, IN_HOUSE, ProviderRef, ProvisionInterval, SamverkanEvent, addDays, basisKey, upcast } from '@samverkan/domain';
+import { Basis, BasisEnd, CalendarDate, IN_HOUSE, ProviderRef, ProvisionInterval, addDays, assertNever, basisKey } from '@samverkan/domain';
 import type { RecordedEvent } from '@samverkan/event-store';
-import { BasisView, ProviderView, RegisterReadModel, cellKey } from './register-read-model';
+import { AppliedEvent, decoded } from './decoded-event';
+import { providerKey } from './read-model/interner';
+import { basisViewOf } from './read-model/provision-queries';
+import { BasisView, ProviderView, cellKey } from './read-model/types';
+import { RegisterReadModel } from './register-read-model';
 
 /**
  * One step of a provision's step function as consumers see it: from `from` to `until`, both
@@ -32,10 +36,6 @@ export function spansOf(municipality: string, timeline: readonly ProvisionInterv
 /** A cell that nothing was ever recorded for: in-house, always. */
 export function defaultSpans(municipality: string): ProvisionSpan[] {
   return [{ from: null, until: null, provider: { kind: 'municipality', code: municipality }, basis: IN_HOUSE, lapsed: false }];
-}
-
-function providerKey(p: ProviderRef): string {
-  return p.kind === 'federation' ? `federation:${p.id}` : `${p.kind}:${p.code}`;
 }
 
 /** Same days, same provider, same basis, same lapse (and reason). */
@@ -110,10 +110,6 @@ export interface ProvisionChange {
   span: ProvisionSpan;
 }
 
-export function basisViewOf(basis: Basis): BasisView {
-  return basis.kind === 'in-house' ? { kind: 'in-house' } : { kind: basis.kind, id: basis.id };
-}
-
 /** Every cell (municipality × service area) with its spans, as of one position. */
 export interface ProvisionCells {
   position: number;
@@ -164,16 +160,13 @@ export class ProvisionChangeTracker {
     return n;
   }
 
-  /** Call once the read model has applied `recorded`, in log order: the changes it caused. */
-  observe(recorded: RecordedEvent): ProvisionChange[] {
-    if (recorded.position <= this.lastPosition) return [];
-    this.lastPosition = recorded.position;
-    let event: SamverkanEvent;
-    try {
-      event = upcast(recorded.type, recorded.metadata.schemaVersion ?? 1, recorded.data);
-    } catch {
-      return [];
-    }
+  /** Call once the read model has applied the event, in log order: the changes it caused. */
+  observe(applied: RecordedEvent | AppliedEvent): ProvisionChange[] {
+    if (applied.position <= this.lastPosition) return [];
+    this.lastPosition = applied.position;
+    const recorded = decoded(applied);
+    const event = recorded.event;
+    if (event === undefined) return [];
     if (this.model.position !== recorded.position) throw new Error(`The read model is at ${this.model.position}, not at the observed event's ${recorded.position}`);
     const spans: { code: string; area: string; spans: readonly ProvisionSpan[] }[] = [];
     switch (event.type) {
@@ -183,18 +176,25 @@ export class ProvisionChangeTracker {
       case 'ServiceAreaDefined':
         if (this.model.lastAdded === 'service-area') for (const code of this.model.municipalityCodes()) spans.push({ code, area: event.data.slug, spans: this.defaultOf(code) });
         break;
-      default:
+      // The cells the read model says the event can have changed (none for a review or a study).
+      case 'ServiceTransferred': case 'CorrectionRecorded':
+      case 'FederationFormed': case 'MemberJoined': case 'MemberLeft': case 'FederationDissolved': case 'ReviewRecorded':
+      case 'AgreementProposed': case 'AgreementSigned': case 'CouncilDecisionRecorded': case 'AgreementConcluded': case 'AgreementRejected': case 'AgreementExtended': case 'AgreementTerminated':
+      case 'StudyStarted': case 'MilestoneScheduled': case 'MilestoneReached': case 'StudyConcluded':
         for (const key of this.model.lastTouched) {
           const [code, area] = key.split('/');
           const before = spansOf(code, this.model.timelineBeforeLast(code, area));
           const changed = changedSpans(before, spansOf(code, this.model.timelineOf(code, area)));
           if (changed.length > 0) spans.push({ code, area, spans: changed });
         }
+        break;
+      default:
+        return assertNever(event);
     }
 
     const total = spans.reduce((n, cell) => n + cell.spans.length, 0);
     const changes: ProvisionChange[] = [];
-    const recordedAt = recorded.metadata.recordedAt ?? recorded.created;
+    const recordedAt = recorded.recordedAt;
     for (const cell of spans) {
       for (const span of cell.spans) {
         changes.push({

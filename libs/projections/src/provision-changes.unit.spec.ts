@@ -193,7 +193,7 @@ describe('ProvisionChangeTracker', () => {
     for (const c of changes.flat()) {
       const key = `${c.municipality}/${c.serviceArea}`;
       const provider: ProviderRef = c.provider.kind === 'federation' ? { kind: 'federation', id: c.provider.id } : { kind: c.provider.kind, code: c.provider.code };
-      const basis: Basis = c.basis.kind === 'in-house' ? IN_HOUSE : ({ kind: c.basis.kind, id: c.basis.id } as Basis);
+      const basis: Basis = c.basis.kind === 'in-house' ? IN_HOUSE : { kind: c.basis.kind, id: c.basis.id };
       folded.set(key, overwriteSpan(folded.get(key) ?? [], { from: c.effectiveFrom, until: c.until, provider, basis, lapsed: c.lapsed, ...(c.reason ? { reason: c.reason } : {}) }));
     }
     expect(folded.size).toBe(6);

@@ -1,5 +1,4 @@
-export { ReadModelSnapshots, snapshotSchema } from './read-model-snapshots';
-export type { SnapshotLoad, SnapshotWrite } from './read-model-snapshots';
-export { SnapshotSchedule, STARTUP_TAIL, snapshotDue } from './snapshot-schedule';
-export type { SnapshotPolicy } from './snapshot-schedule';
-export type { EventFingerprint, ReadModelState, SnapshotParticipant } from './snapshot-participant';
+export { ReadModelSnapshots } from './read-model-snapshots';
+export type { SnapshotLoad } from './read-model-snapshots';
+export { SnapshotSchedule } from './snapshot-schedule';
+export type { SnapshotParticipant } from './snapshot-participant';

@@ -156,7 +156,7 @@ describe('read-model snapshots', () => {
 
     const second = await started(older);
 
-    expect(second.load).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/^ahead of the log \(it covers position 12, the log ends at 8\)$/) });
+    expect(second.load).toMatchObject({ kind: 'refused', reason: 'ahead of the log (it covers position 12, the log ends at 8)' });
     expect(second.tally.ids).toEqual((await older.readAll()).map((e) => e.id));
   });
 
@@ -167,7 +167,8 @@ describe('read-model snapshots', () => {
 
     const second = await started(other);
 
-    expect(second.load).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/^from another log \(municipality-t2 revision 4 at position 15 is not event /) });
+    expect(second.load).toMatchObject({ kind: 'refused' });
+    expect(second.load.kind === 'refused' && second.load.reason).toMatch(/^from another log \(municipality-t2 revision 4 at position 15 is not event /);
     expect(second.tally.ids).toEqual((await other.readAll()).map((e) => e.id));
   });
 

@@ -1,0 +1,173 @@
+import {
+  AgreementEvent,
+  AgreementState,
+  CalendarDate,
+  FederationEvent,
+  FederationState,
+  KnownArrangements,
+  StudyEvent,
+  StudyState,
+  addDays,
+  agreementDecider,
+  agreementStatus,
+  assertNever,
+  federationDecider,
+  studyDecider,
+} from '@samverkan/domain';
+import type { ArrangementKind, ArrangementRecord, ArrangementSummary, LoggedEvent, Step } from './types';
+
+/** A record as a snapshot keeps it: its events (the states are folded again on import). */
+export type ArrangementFacts = Pick<ArrangementRecord, 'kind' | 'id' | 'stream' | 'events'>;
+
+/**
+ * The federations, joint committees, agreements and studies: each one's events and its state,
+ * folded by the domain's own deciders as the events apply, and the current state of every
+ * federation and agreement (what provision timelines read when known now).
+ */
+export class ArrangementsView {
+  readonly records = new Map<string, ArrangementRecord>();
+  readonly current: { federations: Map<string, FederationState>; agreements: Map<string, AgreementState> } = { federations: new Map(), agreements: new Map() };
+  /** The agreements each federation provides under (an index over the states, rebuilt on import). */
+  readonly agreementsByFederation = new Map<string, Set<string>>();
+
+  apply(step: Step): void {
+    const event = step.recorded.event;
+    switch (event.type) {
+      case 'FederationFormed': case 'MemberJoined': case 'MemberLeft': case 'FederationDissolved': case 'ReviewRecorded':
+      case 'AgreementProposed': case 'AgreementSigned': case 'CouncilDecisionRecorded': case 'AgreementConcluded': case 'AgreementRejected': case 'AgreementExtended': case 'AgreementTerminated':
+      case 'StudyStarted': case 'MilestoneScheduled': case 'MilestoneReached': case 'StudyConcluded':
+        return this.applyToRecord(step, event);
+      // Reference data and provisions are no arrangement's events.
+      case 'MunicipalityRegistered': case 'ServiceAreaDefined':
+      case 'ServiceTransferred': case 'CorrectionRecorded':
+        return;
+      default:
+        return assertNever(event);
+    }
+  }
+
+  private applyToRecord(step: Step, event: FederationEvent | AgreementEvent | StudyEvent): void {
+    const logged = step.logged();
+    const id = event.data.id;
+    let record = this.records.get(id);
+    if (!record) {
+      const kind = logged.stream.startsWith('federation-') ? 'federation' : logged.stream.startsWith('agreement-') ? 'agreement' : 'study';
+      record = { kind, id, stream: logged.stream, events: [] };
+      this.records.set(id, record);
+    }
+    record.events.push(logged);
+    record.attention = undefined;
+    if (record.kind !== 'study') step.last.arrangement = { kind: record.kind, id, before: record.kind === 'federation' ? record.federation : record.agreement };
+    this.evolve(record, event);
+  }
+
+  private evolve(record: ArrangementRecord, event: LoggedEvent['event']): void {
+    const id = record.id;
+    if (record.kind === 'federation') {
+      record.federation = federationDecider.evolve(record.federation ?? federationDecider.initialState, event as FederationEvent);
+      this.current.federations.set(id, record.federation);
+    } else if (record.kind === 'agreement') {
+      record.agreement = agreementDecider.evolve(record.agreement ?? agreementDecider.initialState, event as AgreementEvent);
+      this.current.agreements.set(id, record.agreement);
+      if (record.agreement.provider?.kind === 'federation') addTo(this.agreementsByFederation, record.agreement.provider.id, id);
+    } else record.study = studyDecider.evolve(record.study ?? studyDecider.initialState, event as StudyEvent);
+  }
+
+  /** Replaces everything with a snapshot's facts, folding each record's events again. */
+  restore(arrangements: Iterable<ArrangementFacts>): void {
+    for (const map of [this.records, this.current.federations, this.current.agreements, this.agreementsByFederation]) map.clear();
+    for (const { kind, id, stream, events } of arrangements) {
+      const record: ArrangementRecord = { kind, id, stream, events };
+      this.records.set(id, record);
+      for (const e of events) this.evolve(record, e.event);
+    }
+  }
+
+  /** Arrangement states as known at `knownAtMs` (all of them when undefined). */
+  knownArrangements(knownAtMs?: number): KnownArrangements {
+    if (knownAtMs === undefined) return this.current;
+    const federations = new Map<string, FederationState>();
+    const agreements = new Map<string, AgreementState>();
+    for (const record of this.records.values()) {
+      if (record.kind === 'study') continue;
+      const known = record.events.filter((e) => e.recordedAtMs <= knownAtMs);
+      if (known.length === 0) continue;
+      if (record.kind === 'federation') federations.set(record.id, known.reduce((s, e) => federationDecider.evolve(s, e.event as FederationEvent), federationDecider.initialState));
+      else agreements.set(record.id, known.reduce((s, e) => agreementDecider.evolve(s, e.event as AgreementEvent), agreementDecider.initialState));
+    }
+    return { federations, agreements };
+  }
+
+  federationName(id: string): string | undefined {
+    return this.records.get(id)?.federation?.name;
+  }
+
+  hasArrangement(id: string): boolean {
+    return this.records.has(id);
+  }
+
+  arrangementKind(id: string): ArrangementKind | undefined {
+    const record = this.records.get(id);
+    return record ? summaryOf(record, '9999-12-31').kind : undefined;
+  }
+
+  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate): ArrangementSummary[] {
+    return [...this.records.values()]
+      .map((record) => summaryOf(record, today))
+      .filter(
+        (s) =>
+          (!filter.kind || s.kind === filter.kind) &&
+          (!filter.status || s.status === filter.status) &&
+          (!filter.party || s.parties.includes(filter.party)) &&
+          (!filter.serviceArea || s.serviceAreas.includes(filter.serviceArea)),
+      )
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Memberships of a municipality in federations and joint committees, with their dates. */
+  membershipsOf(code: string): { id: string; name: string; form: string; from: CalendarDate; until: CalendarDate | null; status: string }[] {
+    const result = [];
+    for (const record of this.records.values()) {
+      const f = record.federation;
+      if (!f) continue;
+      for (const m of f.memberships.filter((x) => x.municipality === code)) {
+        const until = m.until ?? f.dissolution?.effectiveFrom;
+        result.push({ id: f.id, name: f.name, form: f.form, from: m.from, until: until ? addDays(until, -1) : null, status: f.status });
+      }
+    }
+    return result.sort((a, b) => a.from.localeCompare(b.from));
+  }
+}
+
+/** A study's state from some of its events (those known at a moment asked about). */
+export function foldStudy(events: readonly LoggedEvent[]): StudyState {
+  return events.reduce((s, e) => studyDecider.evolve(s, e.event as StudyEvent), studyDecider.initialState);
+}
+
+export function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+}
+
+/** The municipalities an arrangement has (or had) as members or parties. */
+export function partiesOf(record: ArrangementRecord): string[] {
+  if (record.federation) return [...new Set(record.federation.memberships.map((m) => m.municipality))];
+  if (record.agreement) return record.agreement.parties;
+  if (record.study) return record.study.parties;
+  return [];
+}
+
+function summaryOf(record: ArrangementRecord, today: CalendarDate): ArrangementSummary {
+  if (record.federation) {
+    const f = record.federation;
+    const current = f.memberships.filter((m) => m.until === undefined).map((m) => m.municipality);
+    return { kind: f.form, id: f.id, title: f.name, parties: [...new Set(current)], status: f.status === 'dissolved' ? 'dissolved' : 'active', serviceAreas: f.serviceAreas };
+  }
+  if (record.agreement) {
+    const a = record.agreement;
+    return { kind: 'agreement', id: a.id, title: a.title, parties: a.parties, status: agreementStatus(a, today), serviceAreas: a.serviceAreas };
+  }
+  const s = record.study as StudyState;
+  return { kind: 'study', id: s.id, title: s.title, parties: s.parties, status: s.status === 'concluded' ? 'concluded' : 'running', serviceAreas: s.serviceAreas };
+}

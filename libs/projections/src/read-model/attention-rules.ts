@@ -1,0 +1,109 @@
+import { AgreementState, CalendarDate, FederationState, ProvisionInterval, StudyState, addDays, agreementInForceOn, federationInForceOn, lastEndedTerm, signatories } from '@samverkan/domain';
+import type { ArrangementRecord, AttentionItem, AttentionKind, LoggedEvent } from './types';
+
+/** The attention list's horizon for agreements about to end. */
+const ENDING_HORIZON_DAYS = 180;
+
+export const ATTENTION_ORDER: Record<AttentionKind, number> = {
+  'awaiting-signature': 0,
+  'awaiting-council-decision': 1,
+  'agreement-ending': 2,
+  'provision-lapsed': 3,
+  'review-overdue': 4,
+  'study-overdue': 5,
+  'milestone-overdue': 6,
+};
+
+/** The items one arrangement contributes on `on`, from its state (and events) as known at the moment asked about. */
+export function arrangementAttention(record: ArrangementRecord, events: LoggedEvent[], federation: FederationState | undefined, agreement: AgreementState | undefined, study: StudyState | undefined, on: CalendarDate): AttentionItem[] {
+  switch (record.kind) {
+    case 'agreement':
+      return agreementAttention(agreement as AgreementState, events, on);
+    case 'federation':
+      return reviewAttention(federation as FederationState, on);
+    case 'study':
+      return studyAttention(study as StudyState, on);
+    default: {
+      const unhandled: never = record.kind;
+      return unhandled;
+    }
+  }
+}
+
+function agreementAttention(a: AgreementState, events: LoggedEvent[], on: CalendarDate): AttentionItem[] {
+  const items: AttentionItem[] = [];
+  const proposedOn = a.decidedOn ?? events[0].recordedAt.slice(0, 10);
+  const ended = (a.concludedOn !== undefined && a.concludedOn <= on) || (a.rejectedOn !== undefined && a.rejectedOn <= on) || (a.termination !== undefined && a.termination.effectiveFrom <= on);
+  if (a.status !== 'none' && proposedOn <= on && !ended && a.status !== 'rejected' && a.status !== 'terminated') {
+    const signed = new Set(a.signatures.filter((s) => s.signedOn <= on).map((s) => s.party));
+    const missing = signatories(a).filter((p) => !signed.has(p));
+    if (missing.length > 0) items.push({ kind: 'awaiting-signature', subject: `agreement:${a.id}`, detail: `'${a.title}' awaits signatures from ${missing.join(', ')}.`, due: a.validFrom });
+    if (a.councilApprovalRequired) {
+      const decided = new Set(a.councilDecisions.filter((d) => d.decidedOn <= on).map((d) => d.municipality));
+      const pending = a.parties.filter((p) => !decided.has(p));
+      if (pending.length > 0) items.push({ kind: 'awaiting-council-decision', subject: `agreement:${a.id}`, detail: `'${a.title}' awaits council decisions from ${pending.join(', ')}.`, due: a.validFrom });
+    }
+  }
+  if (a.concludedOn !== undefined && a.concludedOn <= on) {
+    const horizon = addDays(on, ENDING_HORIZON_DAYS);
+    const terminatedFrom = a.termination?.effectiveFrom;
+    if (terminatedFrom !== undefined && terminatedFrom > on && terminatedFrom <= horizon) {
+      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' is terminated from ${terminatedFrom}.`, due: addDays(terminatedFrom, -1) });
+    } else if (terminatedFrom === undefined && a.validUntil !== undefined && a.validUntil >= on && a.validUntil <= horizon) {
+      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' ends on ${a.validUntil}.`, due: a.validUntil });
+    }
+  }
+  if (a.kind !== 'intent') items.push(...reviewAttention(a, on));
+  return items;
+}
+
+/**
+ * Rule: every arrangement in force is reviewed once per term of office (aktualitetsprövning).
+ * In force on a day as it stood that day: an agreement concluded only later does not count.
+ */
+function reviewAttention(state: FederationState | AgreementState, on: CalendarDate): AttentionItem[] {
+  const term = lastEndedTerm(on);
+  const inForceAt = (date: CalendarDate): boolean => ('memberships' in state ? federationInForceOn(state, date) : agreementInForceOn(state, date, date));
+  if (!inForceAt(term.end) || !inForceAt(on)) return [];
+  if (state.reviews.some((r) => r.reviewedOn >= term.start && r.reviewedOn <= term.end)) return [];
+  const title = 'memberships' in state ? state.name : state.title;
+  const kind = 'memberships' in state ? state.form : 'agreement';
+  return [{ kind: 'review-overdue', subject: `${kind}:${state.id}`, detail: `'${title}' was not reviewed during the term of office ${term.start} to ${term.end}.`, due: term.end }];
+}
+
+function studyAttention(study: StudyState, on: CalendarDate): AttentionItem[] {
+  const items: AttentionItem[] = [];
+  if (study.status === 'none' || study.startedOn > on) return items;
+  const concluded = study.conclusion !== undefined && study.conclusion.concludedOn <= on;
+  if (!concluded && study.plannedEnd < on) {
+    items.push({ kind: 'study-overdue', subject: `study:${study.id}`, detail: `'${study.title}' was planned to end ${study.plannedEnd} and has no conclusion.`, due: study.plannedEnd });
+  }
+  for (const m of study.milestones) {
+    if (m.due < on && (m.reachedOn === undefined || m.reachedOn > on)) {
+      items.push({ kind: 'milestone-overdue', subject: `study:${study.id}/${m.milestoneId}`, detail: `Milestone '${m.title}' of '${study.title}' was due ${m.due} and is not reached.`, due: m.due });
+    }
+  }
+  return items;
+}
+
+/** Why a lapsed provision's basis ended, in words. */
+export function describeEnd(interval: ProvisionInterval): string {
+  const basis = interval.transfer?.basis;
+  const name = basis && basis.kind !== 'in-house' ? `${basis.kind} ${basis.id}` : 'its basis';
+  switch (interval.end?.reason) {
+    case 'dissolved':
+      return `${name} was dissolved`;
+    case 'left':
+      return `the municipality left ${name}`;
+    case 'terminated':
+      return `${name} was terminated`;
+    case 'expired':
+      return `the term of ${name} ended`;
+    case 'provider-dissolved':
+      return `the federation providing under ${name} was dissolved`;
+    case 'not-a-member':
+      return `the municipality was not a member of ${name}`;
+    default:
+      return `${name} ended`;
+  }
+}

@@ -1,0 +1,50 @@
+import { CalendarDate, intervalOn } from '@samverkan/domain';
+import { ArrangementsView, foldStudy } from './arrangements-view';
+import { ATTENTION_ORDER, arrangementAttention, describeEnd } from './attention-rules';
+import type { CellsView } from './cells-view';
+import type { ReferenceView } from './reference-view';
+import type { AttentionItem } from './types';
+
+/**
+ * Rule 4 and the follow-up duties: what needs someone's attention on a date, asked of the
+ * arrangements and the cells (it keeps no facts of its own). The items of an arrangement known
+ * now depend only on it and the date, so the last answer is kept on its record until the
+ * arrangement changes; lapsed provisions are read from the cells' own cache.
+ */
+export class AttentionView {
+  constructor(
+    private readonly reference: ReferenceView,
+    private readonly arrangements: ArrangementsView,
+    private readonly cells: CellsView,
+  ) {}
+
+  attention(on: CalendarDate, knownAtMs?: number): AttentionItem[] {
+    const items: AttentionItem[] = [];
+    const known = knownAtMs === undefined ? undefined : this.arrangements.knownArrangements(knownAtMs);
+    for (const record of this.arrangements.records.values()) {
+      if (!known) {
+        // Known now: the items depend only on the record and `on`, so the last answer is kept.
+        if (record.attention?.on !== on) record.attention = { on, items: arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on) };
+        items.push(...record.attention.items);
+        continue;
+      }
+      const events = record.events.filter((e) => e.recordedAtMs <= (knownAtMs as number));
+      if (events.length === 0) continue;
+      const study = record.kind === 'study' ? foldStudy(events) : undefined;
+      items.push(...arrangementAttention(record, events, known.federations.get(record.id), known.agreements.get(record.id), study, on));
+    }
+    for (const key of this.cells.cellsWithTransfers()) {
+      const [code, area] = key.split('/');
+      const interval = intervalOn(this.cells.timelineOf(code, area, knownAtMs, known), on);
+      if (interval.lapsed) {
+        items.push({
+          kind: 'provision-lapsed',
+          subject: `${code}/${area}`,
+          detail: `${this.reference.municipalityView(code).name}'s ${area} lapsed to in-house on ${interval.from}: ${describeEnd(interval)}; no successor is recorded.`,
+          ...(interval.from ? { due: interval.from } : {}),
+        });
+      }
+    }
+    return items.sort((a, b) => ATTENTION_ORDER[a.kind] - ATTENTION_ORDER[b.kind] || (a.due ?? '').localeCompare(b.due ?? '') || a.subject.localeCompare(b.subject));
+  }
+}

@@ -1,0 +1,96 @@
+import { Basis, CalendarDate, KnownArrangements, ProviderRef, ProvisionInterval, addDays, intervalOn } from '@samverkan/domain';
+import { regionName } from '@samverkan/reference-data';
+import type { ArrangementsView } from './arrangements-view';
+import type { CellsView } from './cells-view';
+import type { ReferenceView } from './reference-view';
+import type { BasisView, HistoryEntry, MunicipalityView, ProviderView, Provision } from './types';
+
+export function basisViewOf(basis: Basis): BasisView {
+  return basis.kind === 'in-house' ? { kind: 'in-house' } : { kind: basis.kind, id: basis.id };
+}
+
+/** The questions about provisions: one cell on a date, its history, the matrix, a provider's recipients. Keeps nothing. */
+export class ProvisionQueries {
+  constructor(
+    private readonly reference: ReferenceView,
+    private readonly arrangements: ArrangementsView,
+    private readonly cells: CellsView,
+  ) {}
+
+  providerView(provider: ProviderRef): ProviderView {
+    switch (provider.kind) {
+      case 'municipality':
+        return { kind: 'municipality', code: provider.code, name: this.reference.municipalityView(provider.code).name };
+      case 'federation':
+        return { kind: 'federation', id: provider.id, name: this.arrangements.federationName(provider.id) ?? provider.id };
+      case 'region':
+        return { kind: 'region', code: provider.code, name: regionName(provider.code) ?? `Region ${provider.code}` };
+    }
+  }
+
+  /** The arrangements as known at `knownAtMs`, once for a question that asks about many cells (undefined: known now). */
+  private knownAt(knownAtMs: number | undefined): KnownArrangements | undefined {
+    return knownAtMs === undefined ? undefined : this.arrangements.knownArrangements(knownAtMs);
+  }
+
+  provision(code: string, area: string, on: CalendarDate, knownAtMs?: number, known?: KnownArrangements): Provision {
+    const interval = intervalOn(this.cells.timelineOf(code, area, knownAtMs, known), on);
+    return this.toProvision(code, area, interval);
+  }
+
+  provisions(code: string, on: CalendarDate, knownAtMs?: number): Provision[] {
+    const known = this.knownAt(knownAtMs);
+    return this.reference.listServiceAreas().map((area) => this.provision(code, area.slug, on, knownAtMs, known));
+  }
+
+  history(code: string, area: string, knownAtMs?: number): HistoryEntry[] {
+    return this.cells.timelineOf(code, area, knownAtMs, this.knownAt(knownAtMs)).map((interval) => ({
+      provider: this.providerView(interval.provider ?? { kind: 'municipality', code }),
+      basis: basisViewOf(interval.basis),
+      from: interval.from ?? null,
+      to: interval.to ? addDays(interval.to, -1) : null,
+      lapsed: interval.lapsed,
+      decidedOn: (interval.lapsed ? interval.end?.decidedOn : interval.transfer?.decidedOn) ?? null,
+      recordedAt: interval.transfer?.recordedAt ?? null,
+      ...(interval.lapsed && interval.end ? { reason: interval.end.reason } : {}),
+      ...(interval.transfer ? { transferId: interval.transfer.transferId } : {}),
+    }));
+  }
+
+  matrix(on: CalendarDate, county?: string, knownAtMs?: number): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
+    const known = this.knownAt(knownAtMs);
+    const areas = this.reference.listServiceAreas().map((a) => a.slug);
+    const rows = this.reference.listMunicipalities(county).map((m) => ({
+      municipality: m,
+      cells: Object.fromEntries(areas.map((area) => [area, this.provision(m.code, area, on, knownAtMs, known)])),
+    }));
+    return { on, serviceAreas: areas, rows };
+  }
+
+  /** Who gets what from a provider on a date (in-house provision to oneself is not listed). */
+  recipients(provider: { kind: 'municipality'; code: string } | { kind: 'federation'; id: string }, on: CalendarDate, knownAtMs?: number): { municipality: MunicipalityView; serviceArea: string; basis: BasisView }[] {
+    const known = this.knownAt(knownAtMs);
+    const result: { municipality: MunicipalityView; serviceArea: string; basis: BasisView }[] = [];
+    // Only cells with a transfer from this provider can have it as provider on any day.
+    for (const key of this.cells.cellsServedBy(provider)) {
+      const [code, area] = key.split('/');
+      const interval = intervalOn(this.cells.timelineOf(code, area, knownAtMs, known), on);
+      if (interval.basis.kind === 'in-house' || !interval.provider) continue;
+      const p = interval.provider;
+      const matches = provider.kind === 'federation' ? p.kind === 'federation' && p.id === provider.id : p.kind === 'municipality' && p.code === provider.code;
+      if (matches) result.push({ municipality: this.reference.municipalityView(code), serviceArea: area, basis: basisViewOf(interval.basis) });
+    }
+    return result;
+  }
+
+  private toProvision(code: string, area: string, interval: ProvisionInterval): Provision {
+    return {
+      serviceArea: area,
+      provider: this.providerView(interval.provider ?? { kind: 'municipality', code }),
+      basis: basisViewOf(interval.basis),
+      since: interval.from ?? null,
+      until: interval.to ? addDays(interval.to, -1) : null,
+      lapsed: interval.lapsed,
+    };
+  }
+}

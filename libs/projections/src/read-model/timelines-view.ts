@@ -1,0 +1,76 @@
+import { assertNever } from '@samverkan/domain';
+import { effectiveDateOf, summarize, summarizeTransfer } from '../summaries';
+import { ArrangementsView, partiesOf } from './arrangements-view';
+import type { CellsView } from './cells-view';
+import type { LoggedEvent, Step, TimelineEntry, TimelineRef, TransferEntry } from './types';
+
+/** Each municipality's timeline: every event that concerns it, in log order (a transfer by its entry). */
+export class TimelinesView {
+  readonly timelines = new Map<string, TimelineRef[]>();
+
+  constructor(
+    private readonly arrangements: ArrangementsView,
+    private readonly cells: CellsView,
+  ) {}
+
+  /** After the arrangements and the cells applied the step (it lists their records). */
+  apply(step: Step): void {
+    const event = step.recorded.event;
+    switch (event.type) {
+      case 'MunicipalityRegistered':
+        return this.add(event.data.code, step.logged());
+      case 'ServiceTransferred': {
+        const entry = this.cells.transfer(event.data.transferId);
+        if (entry) this.add(event.data.municipality, entry);
+        return;
+      }
+      case 'CorrectionRecorded':
+        return this.add(event.data.municipality, step.logged());
+      // Its members or parties, the one joining or leaving, and a providing municipality.
+      case 'FederationFormed': case 'MemberJoined': case 'MemberLeft': case 'FederationDissolved': case 'ReviewRecorded':
+      case 'AgreementProposed': case 'AgreementSigned': case 'CouncilDecisionRecorded': case 'AgreementConcluded': case 'AgreementRejected': case 'AgreementExtended': case 'AgreementTerminated':
+      case 'StudyStarted': case 'MilestoneScheduled': case 'MilestoneReached': case 'StudyConcluded': {
+        const record = this.arrangements.records.get(event.data.id);
+        if (!record) return;
+        const codes = new Set<string>(partiesOf(record));
+        if (event.type === 'MemberJoined' || event.type === 'MemberLeft') codes.add(event.data.municipality);
+        if (record.agreement?.provider?.kind === 'municipality') codes.add(record.agreement.provider.code);
+        for (const code of codes) this.add(code, step.logged());
+        return;
+      }
+      case 'ServiceAreaDefined':
+        return;
+      default:
+        return assertNever(event);
+    }
+  }
+
+  private add(code: string, ref: TimelineRef): void {
+    const list = this.timelines.get(code);
+    if (list) list.push(ref);
+    else this.timelines.set(code, [ref]);
+  }
+
+  /** Replaces everything with a snapshot's timelines (their entries are the snapshot's records and transfers). */
+  restore(timelines: Iterable<[string, TimelineRef[]]>): void {
+    this.timelines.clear();
+    for (const [code, refs] of timelines) this.timelines.set(code, refs);
+  }
+
+  timeline(code: string): TimelineEntry[] {
+    return (this.timelines.get(code) ?? []).map((ref) => ('event' in ref ? toTimelineEntry(ref) : transferTimelineEntry(ref)));
+  }
+
+  arrangementTimeline(id: string): TimelineEntry[] {
+    return (this.arrangements.records.get(id)?.events ?? []).map(toTimelineEntry);
+  }
+}
+
+function toTimelineEntry(e: LoggedEvent): TimelineEntry {
+  const effectiveFrom = effectiveDateOf(e.event);
+  return { position: e.position, recordedAt: e.recordedAt, type: e.type, stream: e.stream, ...(effectiveFrom ? { effectiveFrom } : {}), summary: summarize(e.event) };
+}
+
+function transferTimelineEntry(t: TransferEntry): TimelineEntry {
+  return { position: t.order, recordedAt: t.recordedAt, type: 'ServiceTransferred', stream: t.stream, effectiveFrom: t.effectiveFrom, summary: summarizeTransfer(t.municipality, t.serviceArea, t.basis, t.effectiveFrom, t.successorType) };
+}
