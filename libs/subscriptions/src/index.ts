@@ -1,10 +1,5 @@
 export { SubscriptionsModule } from './subscriptions.module';
-export { DEFAULT_SUBSCRIPTION_SETTINGS, SUBSCRIPTION_SETTINGS } from './subscription-settings';
+export { DEFAULT_SUBSCRIPTION_SETTINGS } from './subscription-settings';
 export type { SubscriptionSettings } from './subscription-settings';
-export { LiveChange, ProvisionChangeFeed, provisionChangedPayload, storedChangeId } from './provisions/provision-change-feed';
-export type { ProvisionFilter, StoredChange } from './provisions/provision-change-feed';
+export { ProvisionChangeFeed } from './provisions/provision-change-feed';
 export { SubscriberRegistry } from './sse/subscriber-registry';
-export { SseConnection } from './sse/sse-connection';
-export { parseEventPosition, parseProvisionCursor, provisionEventId } from './sse/sse-frame';
-export { domainEventPayload } from './events/event-subscription.controller';
-export { ASYNCAPI_DOCUMENT } from './asyncapi/asyncapi-route';

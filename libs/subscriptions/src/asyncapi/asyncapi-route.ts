@@ -20,7 +20,7 @@ export class AsyncApiRoute implements OnModuleInit {
   constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {}
 
   onModuleInit(): void {
-    const instance = this.adapterHost?.httpAdapter?.getInstance?.() as RouteHost | undefined;
+    const instance = this.adapterHost?.httpAdapter?.getInstance?.<RouteHost>();
     if (!instance || typeof instance.get !== 'function') return;
     instance.get('/asyncapi.json', (_request, reply) => {
       reply.header('content-type', 'application/json; charset=utf-8');

@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequestValidationError } from '@samverkan/shared';
-import { EVENT_SCHEMA_VERSIONS, EVENT_TYPES, upcast } from '@samverkan/domain';
+import { EVENT_SCHEMA_VERSIONS, EVENT_TYPES } from '@samverkan/domain';
 import { AllFilter, EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
-import { ProjectionRunner, REGISTER_STREAM_PREFIXES } from '@samverkan/projections';
+import { AppliedEvent, ProjectionRunner, REGISTER_STREAM_PREFIXES, decoded } from '@samverkan/projections';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { filter } from 'rxjs';
 import { resumeIdOf } from '../provisions/provision-subscription.controller';
@@ -60,36 +60,32 @@ function keeps(eventFilter: AllFilter, event: RecordedEvent): boolean {
   return (!eventFilter.eventTypes || eventFilter.eventTypes.includes(event.type)) && (eventFilter.streamPrefixes ?? []).some((p) => event.stream.startsWith(p));
 }
 
-/** A `domain-event` payload: the event in today's schema, with where it is in the log. Actor and source stay in the audit log. */
-export function domainEventPayload(event: RecordedEvent): Record<string, unknown> {
-  let data = event.data;
-  let schemaVersion = event.metadata.schemaVersion ?? 1;
-  try {
-    data = upcast(event.type, schemaVersion, event.data).data as Record<string, unknown>;
-    schemaVersion = EVENT_SCHEMA_VERSIONS[event.type as keyof typeof EVENT_SCHEMA_VERSIONS];
-  } catch {
-    // an event this version does not know: as stored
-  }
+/**
+ * A `domain-event` payload: the event in today's schema (an event this version does not know:
+ * as stored), with where it is in the log. Actor and source stay in the audit log.
+ */
+function domainEventPayload(applied: AppliedEvent): Record<string, unknown> {
+  const known = applied.event;
   return {
-    position: event.position,
-    stream: event.stream,
-    revision: event.revision,
-    type: event.type,
-    id: event.id,
-    data,
-    schemaVersion,
-    recordedAt: event.metadata.recordedAt ?? event.created,
-    correlationId: event.metadata.correlationId,
-    causationId: event.metadata.causationId,
+    position: applied.position,
+    stream: applied.stream,
+    revision: applied.revision,
+    type: applied.type,
+    id: applied.id,
+    data: known ? known.data : applied.data,
+    schemaVersion: known ? EVENT_SCHEMA_VERSIONS[known.type] : (applied.metadata.schemaVersion ?? 1),
+    recordedAt: applied.recordedAt,
+    correlationId: applied.metadata.correlationId,
+    causationId: applied.metadata.causationId,
   };
 }
 
-/** Live events reach every subscriber as the same object: serialize each once. */
+/** Live events reach every subscriber as the same object, decoded once by the runner: serialize each once. */
 const frames = new WeakMap<RecordedEvent, string>();
-function eventFrame(event: RecordedEvent): string {
+function eventFrame(event: RecordedEvent | AppliedEvent): string {
   let frame = frames.get(event);
   if (frame === undefined) {
-    frame = sseFrame('domain-event', domainEventPayload(event), String(event.position));
+    frame = sseFrame('domain-event', domainEventPayload(decoded(event)), String(event.position));
     frames.set(event, frame);
   }
   return frame;

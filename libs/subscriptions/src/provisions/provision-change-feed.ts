@@ -1,83 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CalendarDate } from '@samverkan/domain';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
-import { ProjectionRunner, ProvisionChange, ProvisionChangeTracker, ProvisionSpan, REGISTER_STREAM_PREFIXES, RegisterReadModel, basisViewOf } from '@samverkan/projections';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { AppliedEvent, ProjectionRunner, ProvisionChange, ProvisionChangeTracker, REGISTER_STREAM_PREFIXES, RegisterReadModel, basisViewOf, decoded } from '@samverkan/projections';
 import { Observable, Subject, Subscription } from 'rxjs';
-import { ProvisionCursor, isAfter, provisionEventId } from '../sse/sse-frame';
-
-/** The event a change came from; one per event, shared by its changes. */
-interface Cause {
-  type: string;
-  stream: string;
-  recordedAt: string;
-}
-
-/**
- * One derived change, kept for resuming subscribers. It is kept small: the span is the
- * tracker's own object (shared with its cache, and one in-house span per municipality for
- * all the untouched cells), the cause is shared by the changes of one event, and the payload
- * is serialized only when it is sent.
- */
-export interface StoredChange {
-  readonly position: number;
-  readonly index: number;
-  readonly of: number;
-  readonly municipality: string;
-  readonly serviceArea: string;
-  readonly countyCode: string;
-  readonly span: ProvisionSpan;
-  readonly cause: Cause;
-}
-
-/** The SSE `id:` of a kept change (see provisionEventId). */
-export function storedChangeId(change: StoredChange): string {
-  return provisionEventId(change.position, change.index, change.of);
-}
-
-/** A change as it is published live: its frame is serialized once, for all the subscribers that want it. */
-export class LiveChange {
-  private serialized?: string;
-  constructor(
-    readonly change: StoredChange,
-    private readonly serialize: (change: StoredChange) => string,
-  ) {}
-  get frame(): string {
-    this.serialized ??= this.serialize(this.change);
-    return this.serialized;
-  }
-}
-
-/** What a provisions subscriber asked for; an absent set lets everything through. */
-export interface ProvisionFilter {
-  municipalities?: ReadonlySet<string>;
-  counties?: ReadonlySet<string>;
-  serviceAreas?: ReadonlySet<string>;
-}
-
-export function matchesProvisionFilter(filter: ProvisionFilter, municipality: string, countyCode: string, serviceArea: string): boolean {
-  return (
-    (!filter.municipalities || filter.municipalities.has(municipality)) &&
-    (!filter.counties || filter.counties.has(countyCode)) &&
-    (!filter.serviceAreas || filter.serviceAreas.has(serviceArea))
-  );
-}
-
-/** The `provision-changed` payload (contract: Subscriptions; the fields after `position` are extra). */
-export function provisionChangedPayload(change: Pick<ProvisionChange, 'municipality' | 'serviceArea' | 'provider' | 'basis' | 'effectiveFrom' | 'position' | 'until' | 'lapsed' | 'reason' | 'recordedAt' | 'cause'>): Record<string, unknown> {
-  return {
-    municipality: change.municipality,
-    serviceArea: change.serviceArea,
-    provider: change.provider,
-    basis: change.basis,
-    effectiveFrom: change.effectiveFrom,
-    position: change.position,
-    until: change.until,
-    lapsed: change.lapsed,
-    ...(change.reason ? { reason: change.reason } : {}),
-    recordedAt: change.recordedAt,
-    cause: change.cause,
-  };
-}
+import { ProvisionCursor, isAfter } from '../sse/sse-frame';
+import { LiveChange, ProvisionFilter, StoredChange, matchesProvisionFilter, provisionChangedPayload, snapshotPayload, storedChangeId, storedChanges } from './stored-changes';
 
 export interface ProvisionSnapshot {
   /** The log position the snapshot is taken at; the changes after it follow. */
@@ -233,11 +160,12 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
         const page = await store.readAll({ after, maxCount: pageSize, filter: { streamPrefixes: REGISTER_STREAM_PREFIXES } });
         const items: StoredChange[] = [];
         let done = page.length === 0;
-        for (const event of page) {
-          if (event.position > until) {
+        for (const recorded of page) {
+          if (recorded.position > until) {
             done = true;
             break;
           }
+          const event = decoded(recorded);
           model.apply(event);
           // Events wholly before the cursor are only applied: their changes are not asked for.
           if (event.position < cursor.position) tracker.skip(event);
@@ -254,7 +182,7 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
     }
   }
 
-  private observe(event: RecordedEvent): void {
+  private observe(event: AppliedEvent): void {
     // Catching up: follow the event, derive nothing (see the class comment). A runner without
     // `isLive` (a bare test double) is taken as live.
     if (this.runner.isLive === false) {
@@ -292,34 +220,4 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
     this.subscription.unsubscribe();
     this.live.complete();
   }
-}
-
-/** The changes of one event as they are kept: the cause shared by all of them. */
-function storedChanges(event: RecordedEvent, changes: ProvisionChange[]): StoredChange[] {
-  if (changes.length === 0) return [];
-  const cause: Cause = { type: event.type, stream: event.stream, recordedAt: changes[0].recordedAt };
-  return changes.map((change) => ({
-    position: change.position,
-    index: change.index,
-    of: change.of,
-    municipality: change.municipality,
-    serviceArea: change.serviceArea,
-    countyCode: change.countyCode,
-    span: change.span,
-    cause,
-  }));
-}
-
-function snapshotPayload(code: string, area: string, span: ProvisionSpan, position: number, provider: unknown): Record<string, unknown> {
-  return {
-    municipality: code,
-    serviceArea: area,
-    provider,
-    basis: basisViewOf(span.basis),
-    effectiveFrom: span.from,
-    position,
-    until: span.until,
-    lapsed: span.lapsed,
-    ...(span.reason ? { reason: span.reason } : {}),
-  };
 }

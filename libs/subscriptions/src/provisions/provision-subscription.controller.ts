@@ -7,7 +7,8 @@ import { filter } from 'rxjs';
 import { SseConnection } from '../sse/sse-connection';
 import { ProvisionCursor, formatProvisionCursor, isAfter, parseProvisionCursor, sseFrame } from '../sse/sse-frame';
 import { SseReply, SubscriberRegistry } from '../sse/subscriber-registry';
-import { ProvisionChangeFeed, ProvisionFilter, matchesProvisionFilter, storedChangeId } from './provision-change-feed';
+import { ProvisionChangeFeed } from './provision-change-feed';
+import { ProvisionFilter, matchesProvisionFilter, storedChangeId } from './stored-changes';
 
 const LIST_OF = (item: string) => new RegExp(`^${item}(,${item})*$`);
 
