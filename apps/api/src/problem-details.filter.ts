@@ -49,7 +49,7 @@ export function problem(status: number, code: string, detail: string, errors?: P
 
 /** Maps any thrown error to an RFC 9457 problem. Unknown errors are 500 with no internals shown. */
 export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
-  if (error instanceof DomainError) return { problem: problem(statusOfDomainCode(error.code), error.code, error.detail), headers: {} };
+  if (error instanceof DomainError) return { problem: problem(statusOfDomainCode(error.code), error.code, error.detail, error.errors), headers: {} };
   if (error instanceof RequestValidationError) return { problem: problem(400, 'validation-failed', error.message, error.errors), headers: {} };
   if (error instanceof ConcurrencyConflictError) {
     return error.precondition

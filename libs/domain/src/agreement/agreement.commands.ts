@@ -1,34 +1,15 @@
 import { CalendarDate } from '../shared/calendar-date';
-import { ProviderRef, Successor } from '../shared/provider-basis';
+import { CatalogFacts, CreateFacts } from '../shared/facts';
+import { Successor } from '../shared/provider-basis';
 import { RecordReview } from '../federation/federation.commands';
 import { ResolvedBases } from '../provisions/coverage';
-import { AgreementKind, CouncilOutcome } from './agreement.events';
+import { AgreementTerms, CouncilOutcome } from './agreement.events';
 
-export type ProposeAgreement = {
-  type: 'ProposeAgreement';
-  id: string;
-  kind: AgreementKind;
-  title: string;
-  parties: string[];
-  otherParties: string[];
-  provider?: ProviderRef;
-  buyers: string[];
-  serviceAreas: string[];
-  validFrom: CalendarDate;
-  validUntil?: CalendarDate;
-  councilApprovalRequired: boolean;
-  decidedOn?: CalendarDate;
-};
+export type ProposeAgreement = { type: 'ProposeAgreement' } & AgreementTerms & CreateFacts;
 
 export type SignAgreement = { type: 'SignAgreement'; party: string; signedOn: CalendarDate };
 
-export type RecordCouncilDecision = {
-  type: 'RecordCouncilDecision';
-  municipality: string;
-  decidedOn: CalendarDate;
-  outcome: CouncilOutcome;
-  reference?: string;
-};
+export type RecordCouncilDecision = { type: 'RecordCouncilDecision'; municipality: string; decidedOn: CalendarDate; outcome: CouncilOutcome; reference?: string } & CatalogFacts;
 
 export type ExtendAgreement = { type: 'ExtendAgreement'; validUntil: CalendarDate; decidedOn: CalendarDate };
 
@@ -39,6 +20,6 @@ export type TerminateAgreement = {
   reason: string;
   successors: Successor[];
   successorBases: ResolvedBases;
-};
+} & CatalogFacts;
 
 export type AgreementCommand = ProposeAgreement | SignAgreement | RecordCouncilDecision | ExtendAgreement | TerminateAgreement | RecordReview;

@@ -1,16 +1,23 @@
 import { maxDate } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
-import { assertNever, refuse } from '../shared/domain-error';
+import { assertNever, FieldError, refuse, refuseFields } from '../shared/domain-error';
+import { assertFederationsKnown, assertIdFree, assertKnown } from '../shared/facts';
+import { assertDistinctSuccessors } from '../shared/provider-basis';
 import { assertBasisCovers, ResolvedBases } from '../provisions/coverage';
 import { AgreementCommand, ProposeAgreement } from './agreement.commands';
 import { AgreementEvent } from './agreement.events';
 import { AgreementState, initialAgreementState, missingCouncilDecisions, missingSignatures, signatories } from './agreement.state';
 
 function decide(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
+  if (command.type === 'ProposeAgreement') assertProposalFields(command);
+  if ('successors' in command) assertDistinctSuccessors(command.successors);
+  if ('unknown' in command) assertKnown(command.unknown);
   if (command.type !== 'ProposeAgreement' && state.status === 'none') refuse('not-found', 'There is no such agreement.');
   switch (command.type) {
     case 'ProposeAgreement':
       if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
+      assertIdFree(command.id, command.idTakenBy);
+      assertFederationsKnown(command.unknown);
       assertWellFormed(command);
       return [
         {
@@ -74,23 +81,27 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
   }
 }
 
+/**
+ * Checked before anything else: an agreement has two parties at least, and its kind decides its fields
+ * (a 400 naming each): a service agreement moves a service, so it has a provider, buyers (not the
+ * provider) and service areas; a letter of intent or a cooperation agreement has no provider and no buyers.
+ */
+function assertProposalFields(command: ProposeAgreement): void {
+  if (signatories(command).length < 2) refuse('too-few-members', 'An agreement needs at least two parties (a providing federation or region is one).');
+  const service = command.kind === 'service';
+  const errors: FieldError[] = [];
+  if (service !== (command.provider !== undefined)) errors.push({ field: 'provider', message: 'provider is required for a service agreement, and only a service agreement has one' });
+  if (service !== command.buyers.length > 0) errors.push({ field: 'buyers', message: 'buyers (at least one) are required for a service agreement, and only a service agreement has any' });
+  if (command.provider?.kind === 'municipality' && command.buyers.includes(command.provider.code)) errors.push({ field: 'buyers', message: 'buyers must not include the providing municipality' });
+  if (service && command.serviceAreas.length === 0) errors.push({ field: 'serviceAreas', message: 'a service agreement covers at least one service area' });
+  refuseFields(errors);
+}
+
 function assertWellFormed(command: ProposeAgreement): void {
   const parties = new Set(command.parties);
-  if (signatories(command).length < 2) refuse('too-few-members', 'An agreement needs at least two parties (a providing federation or region is one).');
   if (command.validUntil !== undefined && command.validUntil < command.validFrom) refuse('dates-out-of-order', `validUntil ${command.validUntil} is before validFrom ${command.validFrom}.`);
-  if (command.kind === 'service') {
-    if (!command.provider) refuse('validation-failed', 'A service agreement needs a provider.');
-    if (command.buyers.length === 0) refuse('validation-failed', 'A service agreement needs at least one buyer.');
-    if (command.serviceAreas.length === 0) refuse('validation-failed', 'A service agreement needs at least one service area.');
-    for (const buyer of command.buyers) if (!parties.has(buyer)) refuse('not-a-party', `The buyer ${buyer} is not among the parties.`);
-    const provider = command.provider;
-    if (provider.kind === 'municipality') {
-      if (!parties.has(provider.code)) refuse('not-a-party', `The provider ${provider.code} is not among the parties.`);
-      if (command.buyers.includes(provider.code)) refuse('validation-failed', `The provider ${provider.code} cannot also be a buyer.`);
-    }
-  } else if (command.provider || command.buyers.length > 0) {
-    refuse('validation-failed', `A ${command.kind === 'intent' ? 'letter of intent' : 'cooperation agreement'} moves no service: it has no provider or buyers.`);
-  }
+  for (const buyer of command.buyers) if (!parties.has(buyer)) refuse('not-a-party', `The buyer ${buyer} is not among the parties.`);
+  if (command.provider?.kind === 'municipality' && !parties.has(command.provider.code)) refuse('not-a-party', `The provider ${command.provider.code} is not among the parties.`);
 }
 
 function assertOpenForDecisions(state: AgreementState): void {
@@ -114,13 +125,9 @@ function withConclusion(state: AgreementState, event: AgreementEvent): Agreement
 
 /** Rule 5 for a termination: successors replace provisions resting on this agreement. */
 function assertSuccessors(state: AgreementState, successors: TerminateSuccessors, date: string, bases: ResolvedBases): void {
-  const seen = new Set<string>();
   for (const successor of successors) {
     if (!state.buyers.includes(successor.municipality)) refuse('not-a-party', `${successor.municipality} buys nothing under '${state.id}', so there is nothing to succeed.`);
     if (!state.serviceAreas.includes(successor.serviceArea)) refuse('area-not-covered', `'${state.id}' does not cover '${successor.serviceArea}'.`);
-    const key = `${successor.municipality}/${successor.serviceArea}`;
-    if (seen.has(key)) refuse('validation-failed', `Two successors are named for ${key}.`);
-    seen.add(key);
     if (successor.basis.kind === 'agreement' && successor.basis.id === state.id) refuse('basis-not-in-force', `'${state.id}' cannot succeed itself.`);
     assertBasisCovers(successor.basis, successor.municipality, successor.serviceArea, date, bases);
   }

@@ -402,3 +402,37 @@ describe('agreement decider: reviews', () => {
     ]);
   });
 });
+
+describe('agreement decider: the facts the caller gathers, and the fields a proposal must have', () => {
+  const inHouse: Successor = { municipality: LINKOPING, serviceArea: 'payroll', basis: { kind: 'in-house' } };
+  it('refuses the municipalities, service areas and regions the catalog does not know', () => {
+    agreement.given([]).when(propose({ unknown: { municipalities: ['9999'], serviceAreas: ['no-such-area'] } })).thenRefuses('not-found');
+    agreement.given([]).when(propose({ unknown: { serviceAreas: ['no-such-area'] } })).thenRefuses('not-found');
+    agreement.given([]).when(propose({ provider: { kind: 'region', code: '02' }, unknown: { regions: ['02'] } })).thenRefuses('not-found');
+    agreement.given(concludedEvents).when({ type: 'RecordCouncilDecision', municipality: '9999', decidedOn: '2019-12-18', outcome: 'approved', unknown: { municipalities: ['9999'] } }).thenRefuses('not-found');
+    agreement.given(concludedEvents).when({ ...terminate('2021-07-01', [inHouse]), unknown: { serviceAreas: ['no-such-area'] } }).thenRefuses('not-found');
+  });
+
+  it('refuses an id another arrangement holds, and a providing federation that does not exist', () => {
+    agreement.given([]).when(propose({ idTakenBy: 'study' })).thenRefuses('already-exists');
+    agreement.given([]).when(propose({ provider: { kind: 'federation', id: FED }, buyers: [LINKOPING, NORRKOPING], unknown: { federations: [FED] } })).thenRefuses('not-found');
+    // Its own stream first: the id exists, whatever else is unknown.
+    agreement.given([proposed]).when(propose({ idTakenBy: 'agreement', unknown: { federations: [FED] } })).thenRefuses('already-exists');
+  });
+
+  it('names the fields a proposal of its kind must (not) have, before anything else', () => {
+    agreement.given([]).when(propose({ provider: undefined })).thenRefuses('validation-failed', ['provider']);
+    agreement.given([]).when(propose({ buyers: [] })).thenRefuses('validation-failed', ['buyers']);
+    agreement.given([]).when(propose({ buyers: [LINKOPING, NORRKOPING] })).thenRefuses('validation-failed', ['buyers']);
+    agreement.given([]).when(propose({ serviceAreas: [] })).thenRefuses('validation-failed', ['serviceAreas']);
+    agreement.given([]).when(propose({ kind: 'intent', buyers: [] })).thenRefuses('validation-failed', ['provider']);
+    agreement.given([]).when(propose({ kind: 'intent', provider: undefined })).thenRefuses('validation-failed', ['buyers']);
+    agreement.given([]).when(propose({ kind: 'cooperation' })).thenRefuses('validation-failed', ['provider', 'buyers']);
+    agreement.given([proposed]).when(propose({ provider: undefined, unknown: { municipalities: ['9999'] } })).thenRefuses('validation-failed', ['provider']);
+  });
+
+  it('refuses successors that name one municipality and service area twice, before anything else', () => {
+    agreement.given([]).when(terminate('2021-07-01', [inHouse, inHouse])).thenRefuses('validation-failed', ['successors']);
+    agreement.given(concludedEvents).when({ ...terminate('2021-07-01', [inHouse, inHouse]), unknown: { municipalities: ['9999'] } }).thenRefuses('validation-failed', ['successors']);
+  });
+});

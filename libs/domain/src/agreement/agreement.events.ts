@@ -5,25 +5,25 @@ import { ProviderRef, Successor } from '../shared/provider-basis';
 export type AgreementKind = 'service' | 'intent' | 'cooperation';
 export type CouncilOutcome = 'approved' | 'rejected';
 
-export type AgreementProposed = DomainEvent<
-  'AgreementProposed',
-  {
-    id: string;
-    kind: AgreementKind;
-    title: string;
-    /** Party municipalities (SCB codes). */
-    parties: string[];
-    /** Parties that are not municipalities (a region, a company, a federation), by name. */
-    otherParties: string[];
-    provider?: ProviderRef;
-    buyers: string[];
-    serviceAreas: string[];
-    validFrom: CalendarDate;
-    validUntil?: CalendarDate;
-    councilApprovalRequired: boolean;
-    decidedOn?: CalendarDate;
-  }
->;
+/** What an agreement is, as proposed: the command proposes it, the event records it, the state starts from it. */
+export interface AgreementTerms {
+  id: string;
+  kind: AgreementKind;
+  title: string;
+  /** Party municipalities (SCB codes). */
+  parties: string[];
+  /** Parties that are not municipalities (a region, a company, a federation), by name. */
+  otherParties: string[];
+  provider?: ProviderRef;
+  buyers: string[];
+  serviceAreas: string[];
+  validFrom: CalendarDate;
+  validUntil?: CalendarDate;
+  councilApprovalRequired: boolean;
+  decidedOn?: CalendarDate;
+}
+
+export type AgreementProposed = DomainEvent<'AgreementProposed', AgreementTerms>;
 
 export type AgreementSigned = DomainEvent<'AgreementSigned', { id: string; party: string; signedOn: CalendarDate }>;
 

@@ -1,22 +1,10 @@
 import { addDays, CalendarDate, minDate } from '../shared/calendar-date';
-import { ProviderRef, Successor } from '../shared/provider-basis';
+import { Successor } from '../shared/provider-basis';
 import { Review } from '../federation/federation.state';
-import { AgreementKind, CouncilOutcome } from './agreement.events';
+import { AgreementTerms, CouncilOutcome } from './agreement.events';
 
-export interface AgreementState {
+export interface AgreementState extends AgreementTerms {
   status: 'none' | 'proposed' | 'concluded' | 'rejected' | 'terminated';
-  id: string;
-  kind: AgreementKind;
-  title: string;
-  parties: string[];
-  otherParties: string[];
-  provider?: ProviderRef;
-  buyers: string[];
-  serviceAreas: string[];
-  validFrom: CalendarDate;
-  validUntil?: CalendarDate;
-  councilApprovalRequired: boolean;
-  decidedOn?: CalendarDate;
   signatures: { party: string; signedOn: CalendarDate }[];
   councilDecisions: { municipality: string; decidedOn: CalendarDate; outcome: CouncilOutcome; reference?: string }[];
   concludedOn?: CalendarDate;

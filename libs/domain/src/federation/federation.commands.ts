@@ -1,21 +1,12 @@
 import { CalendarDate } from '../shared/calendar-date';
+import { CatalogFacts, CreateFacts } from '../shared/facts';
 import { Successor } from '../shared/provider-basis';
-import { ReviewOutcome, FederationForm } from './federation.events';
+import { FederationCharter, ReviewOutcome } from './federation.events';
 import { ResolvedBases } from '../provisions/coverage';
 
-export type FormFederation = {
-  type: 'FormFederation';
-  id: string;
-  name: string;
-  form: FederationForm;
-  host?: string;
-  members: string[];
-  serviceAreas: string[];
-  decidedOn: CalendarDate;
-  effectiveFrom: CalendarDate;
-};
+export type FormFederation = { type: 'FormFederation' } & FederationCharter & CreateFacts;
 
-export type JoinFederation = { type: 'JoinFederation'; municipality: string; decidedOn: CalendarDate; effectiveFrom: CalendarDate };
+export type JoinFederation = { type: 'JoinFederation'; municipality: string; decidedOn: CalendarDate; effectiveFrom: CalendarDate } & CatalogFacts;
 
 export type LeaveFederation = {
   type: 'LeaveFederation';
@@ -25,15 +16,9 @@ export type LeaveFederation = {
   successors: Successor[];
   /** The current state of every other basis a successor names, loaded by the caller. */
   successorBases: ResolvedBases;
-};
+} & CatalogFacts;
 
-export type DissolveFederation = {
-  type: 'DissolveFederation';
-  decidedOn: CalendarDate;
-  effectiveFrom: CalendarDate;
-  successors: Successor[];
-  successorBases: ResolvedBases;
-};
+export type DissolveFederation = { type: 'DissolveFederation'; decidedOn: CalendarDate; effectiveFrom: CalendarDate; successors: Successor[]; successorBases: ResolvedBases } & CatalogFacts;
 
 export type RecordReview = { type: 'RecordReview'; reviewedOn: CalendarDate; outcome: ReviewOutcome; note?: string };
 

@@ -1,7 +1,8 @@
 import { addDays } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
 import { assertNever, refuse } from '../shared/domain-error';
-import { Successor } from '../shared/provider-basis';
+import { assertIdFree, assertKnown } from '../shared/facts';
+import { assertDistinctSuccessors, Successor } from '../shared/provider-basis';
 import { assertBasisCovers, ResolvedBases } from '../provisions/coverage';
 import { FederationCommand } from './federation.commands';
 import { FederationEvent } from './federation.events';
@@ -11,10 +12,13 @@ import { FederationState, initialFederationState, isMemberOn, membersOn, openMem
 const MINIMUM_MEMBERS = 2;
 
 function decide(command: FederationCommand, state: FederationState): FederationEvent[] {
+  if ('successors' in command) assertDistinctSuccessors(command.successors);
+  if ('unknown' in command) assertKnown(command.unknown);
   if (command.type !== 'FormFederation' && state.status === 'none') refuse('not-found', 'There is no such federation or joint committee.');
   switch (command.type) {
     case 'FormFederation': {
       if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
+      assertIdFree(command.id, command.idTakenBy);
       const members = [...new Set(command.members)];
       if (members.length < MINIMUM_MEMBERS) refuse('too-few-members', `A ${noun(command.form)} needs at least ${MINIMUM_MEMBERS} member municipalities.`);
       if (command.form === 'joint-committee') {
@@ -113,13 +117,9 @@ function assertSuccessors(
   bases: ResolvedBases,
   assertEnded: (s: Successor) => void,
 ): void {
-  const seen = new Set<string>();
   for (const successor of successors) {
     assertEnded(successor);
     if (!before.serviceAreas.includes(successor.serviceArea)) refuse('area-not-covered', `'${before.id}' does not provide '${successor.serviceArea}', so there is nothing to succeed.`);
-    const key = `${successor.municipality}/${successor.serviceArea}`;
-    if (seen.has(key)) refuse('validation-failed', `Two successors are named for ${key}.`);
-    seen.add(key);
     const withSelf: ResolvedBases = { federations: { ...bases.federations, [after.id]: after }, agreements: bases.agreements };
     assertBasisCovers(successor.basis, successor.municipality, successor.serviceArea, date, withSelf);
   }

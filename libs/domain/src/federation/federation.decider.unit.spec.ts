@@ -466,3 +466,25 @@ describe('federation decider: reviews', () => {
     expect(state.reviews).toEqual([{ reviewedOn: '2019-03-01', outcome: 'revise', note: 'n' }]);
   });
 });
+
+describe('federation decider: the facts the caller gathers', () => {
+  const inHouse: Successor = { municipality: LINKOPING, serviceArea: 'payroll', basis: { kind: 'in-house' } };
+
+  it('refuses the municipalities and service areas the catalog does not know', () => {
+    federation.given([]).when(form({ unknown: { municipalities: ['9999'] } })).thenRefuses('not-found');
+    federation.given([]).when(form({ unknown: { serviceAreas: ['no-such-area'] } })).thenRefuses('not-found');
+    federation.given([formed]).when({ ...join('9999', '2015-01-01'), unknown: { municipalities: ['9999'] } }).thenRefuses('not-found');
+    federation.given([formed]).when({ ...leave(FINSPANG, '2019-01-01', [inHouse]), unknown: { municipalities: ['9999'] } }).thenRefuses('not-found');
+    federation.given([formed]).when({ ...dissolve('2020-01-01', [inHouse]), unknown: { serviceAreas: ['no-such-area'] } }).thenRefuses('not-found');
+  });
+
+  it('refuses an id another arrangement holds', () => {
+    federation.given([]).when(form({ idTakenBy: 'agreement' })).thenRefuses('already-exists');
+    federation.given([]).when(form({ idTakenBy: 'study' })).thenRefuses('already-exists');
+  });
+
+  it('refuses successors that name one municipality and service area twice, before anything else', () => {
+    federation.given([]).when(dissolve('2020-01-01', [inHouse, inHouse])).thenRefuses('validation-failed', ['successors']);
+    federation.given([formedTwo]).when({ ...leave(LINKOPING, '2019-01-01', [inHouse, inHouse]), unknown: { municipalities: ['9999'] } }).thenRefuses('validation-failed', ['successors']);
+  });
+});

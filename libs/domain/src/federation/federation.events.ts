@@ -4,20 +4,20 @@ import { Successor } from '../shared/provider-basis';
 
 export type FederationForm = 'federation' | 'joint-committee';
 
-export type FederationFormed = DomainEvent<
-  'FederationFormed',
-  {
-    id: string;
-    name: string;
-    form: FederationForm;
-    /** The host municipality of a joint committee (its legal provider). */
-    host?: string;
-    members: string[];
-    serviceAreas: string[];
-    decidedOn: CalendarDate;
-    effectiveFrom: CalendarDate;
-  }
->;
+/** What a federation or joint committee is, as formed: the command forms it, the event records it. */
+export interface FederationCharter {
+  id: string;
+  name: string;
+  form: FederationForm;
+  /** The host municipality of a joint committee (its legal provider). */
+  host?: string;
+  members: string[];
+  serviceAreas: string[];
+  decidedOn: CalendarDate;
+  effectiveFrom: CalendarDate;
+}
+
+export type FederationFormed = DomainEvent<'FederationFormed', FederationCharter>;
 
 export type MemberJoined = DomainEvent<'MemberJoined', { id: string; municipality: string; decidedOn: CalendarDate; effectiveFrom: CalendarDate }>;
 

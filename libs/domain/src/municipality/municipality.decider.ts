@@ -2,6 +2,7 @@ import { Map as PersistentMap } from 'immutable';
 import { Decider } from '../shared/decider';
 import { assertNever, refuse } from '../shared/domain-error';
 import { assertBasisCovers } from '../provisions/coverage';
+import { assertKnown } from '../shared/facts';
 import { MunicipalityCommand } from './municipality.commands';
 import { MunicipalityEvent, TransferFacts } from './municipality.events';
 
@@ -26,6 +27,7 @@ interface TransferEntry {
 const initialState: MunicipalityState = { registered: false, code: '', name: '', countyCode: '', countyName: '', transfers: PersistentMap() };
 
 function decide(command: MunicipalityCommand, state: MunicipalityState): MunicipalityEvent[] {
+  if ('unknown' in command) assertKnown(command.unknown);
   if (command.type !== 'RegisterMunicipality' && !state.registered) refuse('not-found', 'There is no such municipality.');
   switch (command.type) {
     case 'RegisterMunicipality':

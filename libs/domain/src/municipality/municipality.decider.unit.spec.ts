@@ -283,3 +283,14 @@ describe('municipality decider: corrections (rule 8)', () => {
     municipality.given([registered, wrong, replaced]).when(transfer({ kind: 'in-house' }, '2020-01-01', NO_RESOLVED_BASES, 'payroll', 't-2')).thenRefuses('already-exists');
   });
 });
+
+describe('municipality decider: the facts the caller gathers', () => {
+  it('refuses a service area the catalog does not know, for a transfer and for a replacement', () => {
+    municipality.given([registered]).when({ ...transfer({ kind: 'in-house' }, '2019-01-01', NO_RESOLVED_BASES, 'no-such-area'), unknown: { serviceAreas: ['no-such-area'] } }).thenRefuses('not-found');
+    const replacement = { transferId: 't-2', serviceArea: 'no-such-area', basis: { kind: 'in-house' } as Basis, decidedOn: '2019-01-01', effectiveFrom: '2019-01-01' };
+    municipality
+      .given([registered, transferred(facts({ kind: 'in-house' }, { kind: 'municipality', code: LINKOPING }, '2019-01-01'))])
+      .when({ type: 'CorrectTransfer', transferId: 't-1', reason: 'x', replacement, bases: NO_RESOLVED_BASES, unknown: { serviceAreas: ['no-such-area'] } })
+      .thenRefuses('not-found');
+  });
+});

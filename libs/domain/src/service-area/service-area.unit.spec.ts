@@ -17,6 +17,12 @@ describe('service area decider', () => {
     spec(serviceAreaDecider).given([defined]).when(define).then([]);
   });
 
+  it('adds a service area on request, and refuses a slug that is defined', () => {
+    const add = { ...define, type: 'AddServiceArea' as const };
+    spec(serviceAreaDecider).given([]).when(add).then([defined]);
+    spec(serviceAreaDecider).given([defined]).when(add).thenRefuses('already-exists');
+  });
+
   it('slugs follow the id pattern', () => {
     expect(SERVICE_AREA_SLUG.test('rescue-services')).toBe(true);
     expect(SERVICE_AREA_SLUG.test('Payroll')).toBe(false);

@@ -15,14 +15,22 @@ export type RuleCode =
 /** Refusals that are not rule violations but still belong to the domain. */
 export type DomainErrorCode = RuleCode | 'not-found' | 'already-exists' | 'validation-failed';
 
+/** A field of a request and what is wrong with it. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 /**
  * A typed refusal. Deciders throw it; the HTTP layer maps `code` to a status
- * (422 for rule codes, 404 for not-found, 409 for already-exists, 400 for validation-failed).
+ * (422 for rule codes, 404 for not-found, 409 for already-exists, 400 for validation-failed,
+ * naming the `errors` fields when there are any).
  */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     readonly detail: string,
+    readonly errors?: FieldError[],
   ) {
     super(detail);
     this.name = 'DomainError';
@@ -31,6 +39,11 @@ export class DomainError extends Error {
 
 export function refuse(code: DomainErrorCode, detail: string): never {
   throw new DomainError(code, detail);
+}
+
+/** Refuses a command whose fields break a rule, naming every such field (a 400 like a malformed body's). */
+export function refuseFields(errors: FieldError[]): void {
+  if (errors.length > 0) throw new DomainError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
 /** Exhaustiveness check for discriminated unions. */

@@ -1,3 +1,5 @@
+import { refuseFields } from './domain-error';
+
 /** What a provision rests on. The provider follows from it. */
 export type Basis =
   | { kind: 'in-house' }
@@ -24,4 +26,11 @@ export interface Successor {
   municipality: string;
   serviceArea: string;
   basis: Basis;
+}
+
+/** A decision names at most one successor per municipality and service area (a 400 on `successors`). */
+export function assertDistinctSuccessors(successors: readonly Successor[]): void {
+  if (new Set(successors.map((s) => `${s.municipality}/${s.serviceArea}`)).size < successors.length) {
+    refuseFields([{ field: 'successors', message: 'successors must name each municipality and service area at most once' }]);
+  }
 }

@@ -1,19 +1,8 @@
 import { CalendarDate } from '../shared/calendar-date';
-import { Recommendation, StudyKind } from './study.events';
+import { CreateFacts } from '../shared/facts';
+import { Recommendation, StudyPlan } from './study.events';
 
-export type StartStudy = {
-  type: 'StartStudy';
-  id: string;
-  kind: StudyKind;
-  title: string;
-  parties: string[];
-  otherParties: string[];
-  owner?: string;
-  funder?: string;
-  serviceAreas: string[];
-  startedOn: CalendarDate;
-  plannedEnd: CalendarDate;
-};
+export type StartStudy = { type: 'StartStudy' } & StudyPlan & CreateFacts;
 export type ScheduleMilestone = { type: 'ScheduleMilestone'; milestoneId: string; title: string; due: CalendarDate };
 export type ReachMilestone = { type: 'ReachMilestone'; milestoneId: string; reachedOn: CalendarDate };
 export type ConcludeStudy = { type: 'ConcludeStudy'; concludedOn: CalendarDate; recommendation: Recommendation; summary: string };

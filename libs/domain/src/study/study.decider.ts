@@ -1,8 +1,9 @@
 import { CalendarDate } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
 import { assertNever, refuse } from '../shared/domain-error';
+import { assertIdFree, assertKnown } from '../shared/facts';
 import { StudyCommand } from './study.commands';
-import { Recommendation, StudyEvent, StudyKind } from './study.events';
+import { Recommendation, StudyEvent, StudyPlan } from './study.events';
 
 export interface Milestone {
   milestoneId: string;
@@ -11,18 +12,8 @@ export interface Milestone {
   reachedOn?: CalendarDate;
 }
 
-export interface StudyState {
+export interface StudyState extends StudyPlan {
   status: 'none' | 'running' | 'concluded';
-  id: string;
-  kind: StudyKind;
-  title: string;
-  parties: string[];
-  otherParties: string[];
-  owner?: string;
-  funder?: string;
-  serviceAreas: string[];
-  startedOn: CalendarDate;
-  plannedEnd: CalendarDate;
   milestones: Milestone[];
   conclusion?: { concludedOn: CalendarDate; recommendation: Recommendation; summary: string };
 }
@@ -41,10 +32,12 @@ export const initialStudyState: StudyState = {
 };
 
 function decide(command: StudyCommand, state: StudyState): StudyEvent[] {
+  if ('unknown' in command) assertKnown(command.unknown);
   if (command.type !== 'StartStudy' && state.status === 'none') refuse('not-found', 'There is no such study.');
   switch (command.type) {
     case 'StartStudy': {
       if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
+      assertIdFree(command.id, command.idTakenBy);
       const parties = [...new Set(command.parties)];
       if (parties.length === 0) refuse('too-few-members', 'A study needs at least one party municipality.');
       if (command.plannedEnd < command.startedOn) refuse('dates-out-of-order', `plannedEnd ${command.plannedEnd} is before startedOn ${command.startedOn}.`);

@@ -143,3 +143,15 @@ describe('study decider: conclusion', () => {
     study.given([started]).when(conclude('2013-12-17')).thenRefuses('dates-out-of-order');
   });
 });
+
+describe('study decider: the facts the caller gathers', () => {
+  it('refuses the municipalities and service areas the catalog does not know', () => {
+    study.given([]).when(start({ unknown: { municipalities: ['9999'] } })).thenRefuses('not-found');
+    study.given([]).when(start({ unknown: { serviceAreas: ['no-such-area'] } })).thenRefuses('not-found');
+  });
+
+  it('refuses an id another arrangement holds', () => {
+    study.given([]).when(start({ idTakenBy: 'federation' })).thenRefuses('already-exists');
+    study.given([started]).when(start({ idTakenBy: 'study' })).thenRefuses('already-exists');
+  });
+});
