@@ -1,117 +1,10 @@
 import type { RecordedEvent } from '@samverkan/event-store';
 import { chainOf, hashEvent } from '../chain/event-chain';
-import { PublicKeyRing } from '../signing/signing-key';
-import { CHECKPOINT_EVENT_TYPE, CHECKPOINT_STREAM, CheckpointData, GENESIS_DIGEST, SignatureCheck, StreamHeadRecord, checkSignature, nextDigest, parseCheckpoint } from './checkpoint';
+import { CHECKPOINT_STREAM, GENESIS_DIGEST, StreamHeadRecord, nextDigest } from './checkpoint';
+import { BrokenPlace, CheckpointSummary, LogState, LogVerifierOptions, VerifyReport } from './verify-report';
+import { PendingCheckpoint, admitCheckpoint, differences, expectedCheckpointProblem, plural, sameHead } from './checkpoint-comparison';
 
-/**
- * What can be found broken, in the order the checks run on each event:
- * - `unchained`: the event carries no (well-formed) chain;
- * - `revision-gap`: revisions of the stream are missing before this event (removed, or moved later in the log);
- * - `revision-out-of-order`: the revision repeats or goes back (moved, or inserted);
- * - `chain-broken`: the event does not link to the stream's previous event (inserted, removed or reordered);
- * - `edited`: the event's content does not match its hash;
- * - `position-order`: positions do not increase (an export whose lines were reordered);
- * and against a signed checkpoint, at its position:
- * - `stream-missing`: a stream the checkpoint recorded is gone;
- * - `stream-unexpected`: a stream the checkpoint did not record exists before its position;
- * - `head-mismatch`: a stream's last event differs from the one recorded (removed, added or edited);
- * - `log-mismatch`: the number or the order of events up to the checkpoint differs;
- * - `checkpoint-signature` / `checkpoint-invalid` / `checkpoint-missing`: the checkpoint itself;
- * and, for an export file, `export-altered` / `export-incomplete` (its footer disagrees with its lines).
- */
-export type BrokenKind =
-  | 'unchained'
-  | 'revision-gap'
-  | 'revision-out-of-order'
-  | 'chain-broken'
-  | 'edited'
-  | 'position-order'
-  | 'stream-missing'
-  | 'stream-unexpected'
-  | 'head-mismatch'
-  | 'log-mismatch'
-  | 'checkpoint-signature'
-  | 'checkpoint-invalid'
-  | 'checkpoint-missing'
-  | 'export-altered'
-  | 'export-incomplete';
-
-/** The first (or any) broken place: what, where, and in plain words. */
-export interface BrokenPlace {
-  kind: BrokenKind;
-  detail: string;
-  stream?: string;
-  revision?: number;
-  position?: number;
-  eventId?: string;
-  /** The checkpoint that disagrees (its revision on the checkpoint stream and the position it covers). */
-  checkpoint?: { revision: number; covers: number };
-}
-
-export interface CheckpointSummary {
-  revision: number;
-  /** Where the checkpoint event itself is. */
-  position: number;
-  /** The position it covers. */
-  covers: number;
-  events: number;
-  streams: number;
-  signedAt: string;
-  keyId: string;
-  /** The checkpoint event's chain hash: note it down to detect later removal of checkpoints. */
-  hash: string;
-  signature: SignatureCheck;
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  /** Events examined. */
-  checked: number;
-  streams: number;
-  /** The position of the last event examined (0 for an empty log). */
-  head: number;
-  checkpoints: {
-    found: number;
-    /** Checkpoints the log was compared with. */
-    compared: number;
-    signatures: 'checked' | 'not-checked';
-    last?: CheckpointSummary;
-  };
-  /** Events after the position the last good checkpoint covers: protected by their chains only, until the next checkpoint. */
-  afterLastCheckpoint: number;
-  unchained: number;
-  firstBroken?: BrokenPlace;
-  /** The first `maxProblems` problems, in log order. */
-  problems: BrokenPlace[];
-  problemCount: number;
-}
-
-/** The state a verifier keeps, and a checkpoint records. */
-export interface LogState {
-  position: number;
-  events: number;
-  digest: string;
-  streams: Record<string, StreamHeadRecord>;
-}
-
-export interface LogVerifierOptions {
-  /** The checkpoint stream's events, read before the log (a first pass), so the log can be compared with each at its position. */
-  checkpoints?: readonly RecordedEvent[];
-  /** Trusted public keys. Without any, signatures are not checked (the report says so) and checkpoints are compared as they are. */
-  publicKeys?: PublicKeyRing;
-  /** A checkpoint that must be there (e.g. the last one an auditor noted down): its revision and, optionally, chain hash. */
-  expectCheckpoint?: { revision: number; hash?: string };
-  /** Start from a state that was verified before (a checkpoint's), instead of from an empty log. */
-  resume?: LogState;
-  maxProblems?: number;
-}
-
-interface PendingCheckpoint {
-  revision: number;
-  eventPosition: number;
-  eventHash?: string;
-  data: CheckpointData;
-}
+export type { BrokenKind, BrokenPlace, CheckpointSummary, LogState, LogVerifierOptions, VerifyReport } from './verify-report';
 
 /**
  * Verifies a log, one event at a time, in commit order. Pure: no I/O; the caller reads the
@@ -154,7 +47,8 @@ export class LogVerifier {
     this.found = checkpoints.length;
     for (const event of checkpoints) this.admitCheckpoint(event);
     this.pending.sort((a, b) => a.data.position - b.data.position || a.revision - b.revision);
-    this.checkExpectedCheckpoint(checkpoints);
+    const missing = expectedCheckpointProblem(checkpoints, options.expectCheckpoint);
+    if (missing) this.report(missing);
   }
 
   /** Checks one event (in commit order). */
@@ -252,109 +146,26 @@ export class LogVerifier {
   // ------------------------------------------------------------------ checkpoints
 
   private admitCheckpoint(event: RecordedEvent): void {
-    if (event.type !== CHECKPOINT_EVENT_TYPE) return;
-    const data = parseCheckpoint(event.data);
-    const label = `Checkpoint ${event.revision} (position ${event.position})`;
-    if (!data) {
-      this.checkpointIssues.set(event.id, { kind: 'checkpoint-invalid', detail: `${label} is not a well-formed checkpoint.` });
-      return;
-    }
-    const signature = checkSignature(data, this.options.publicKeys);
-    if (signature === 'invalid' || signature === 'unknown-key') {
-      this.checkpointIssues.set(event.id, {
-        kind: 'checkpoint-signature',
-        detail: signature === 'invalid' ? `${label} has a signature that does not verify: it was altered.` : `${label} is signed with key ${data.key.keyId}, which is not a trusted key.`,
-      });
-      return;
-    }
-    if (data.position >= event.position) {
-      this.checkpointIssues.set(event.id, { kind: 'checkpoint-invalid', detail: `${label} claims to cover position ${data.position}, which is not before it.` });
-      return;
-    }
-    this.pending.push({ revision: event.revision, eventPosition: event.position, eventHash: chainOf(event.metadata)?.hash, data });
-  }
-
-  private checkExpectedCheckpoint(checkpoints: readonly RecordedEvent[]): void {
-    const expected = this.options.expectCheckpoint;
-    if (!expected) return;
-    const found = checkpoints.find((e) => e.revision === expected.revision);
-    if (!found) {
-      this.report({ kind: 'checkpoint-missing', stream: CHECKPOINT_STREAM, revision: expected.revision, detail: `Checkpoint ${expected.revision}, which was expected, is not in the log: checkpoints were removed.` });
-    } else if (expected.hash !== undefined && chainOf(found.metadata)?.hash !== expected.hash) {
-      this.report({
-        kind: 'checkpoint-missing',
-        stream: CHECKPOINT_STREAM,
-        revision: expected.revision,
-        position: found.position,
-        detail: `Checkpoint ${expected.revision} is not the one expected (its hash differs): checkpoints were replaced.`,
-      });
-    }
+    const admission = admitCheckpoint(event, this.options.publicKeys);
+    if (admission.kind === 'pending') this.pending.push(admission.checkpoint);
+    else if (admission.kind === 'issue') this.checkpointIssues.set(event.id, admission.issue);
   }
 
   /** The log up to `cp.position` against what the checkpoint recorded. */
   private compare(cp: PendingCheckpoint): void {
     this.compared++;
     const data = cp.data;
-    const at = { checkpoint: { revision: cp.revision, covers: data.position } };
-    const recorded = data.streams;
-    let fine = this.count === data.events && this.digest.toString('hex') === data.digest && this.heads.size === Object.keys(recorded).length;
+    const digest = this.digest.toString('hex');
+    let fine = this.count === data.events && digest === data.digest && this.heads.size === Object.keys(data.streams).length;
     if (fine) {
       for (const stream of this.touched) {
-        if (!sameHead(this.heads.get(stream), recorded[stream])) {
+        if (!sameHead(this.heads.get(stream), data.streams[stream])) {
           fine = false;
           break;
         }
       }
     }
-    if (!fine) {
-      // Name the streams that differ, in stream order; if none does, the events were reordered across streams.
-      let named = 0;
-      for (const stream of Object.keys(recorded).sort()) {
-        const ours = this.heads.get(stream);
-        const theirs = recorded[stream];
-        if (!ours) {
-          named++;
-          this.report({
-            kind: 'stream-missing',
-            stream,
-            detail: `${stream}, which checkpoint ${cp.revision} recorded with ${plural(theirs.revision + 1, 'event')} up to position ${data.position}, is missing: the stream was removed.`,
-            ...at,
-          });
-        } else if (!sameHead(ours, theirs)) {
-          named++;
-          const what =
-            ours.revision < theirs.revision
-              ? `ends at revision ${ours.revision}, but checkpoint ${cp.revision} recorded revision ${theirs.revision}: events were removed`
-              : ours.revision > theirs.revision
-                ? `reaches revision ${ours.revision} by position ${data.position}, but checkpoint ${cp.revision} recorded revision ${theirs.revision}: events were inserted`
-                : ours.hash !== theirs.hash
-                  ? `has a different last event (revision ${ours.revision}) than checkpoint ${cp.revision} recorded: it was replaced`
-                  : `has its last event (revision ${ours.revision}) at position ${ours.position}, not ${theirs.position} as checkpoint ${cp.revision} recorded: events were reordered`;
-          this.report({ kind: 'head-mismatch', stream, revision: ours.revision, position: ours.position, detail: `${stream} ${what}.`, ...at });
-        }
-      }
-      for (const stream of [...this.heads.keys()].sort()) {
-        if (recorded[stream] !== undefined) continue;
-        named++;
-        const ours = this.heads.get(stream) as StreamHeadRecord;
-        this.report({
-          kind: 'stream-unexpected',
-          stream,
-          revision: ours.revision,
-          position: ours.position,
-          detail: `${stream} exists before position ${data.position}, but checkpoint ${cp.revision} did not record it: it was inserted.`,
-          ...at,
-        });
-      }
-      if (named === 0) {
-        this.report({
-          kind: 'log-mismatch',
-          position: data.position,
-          detail: `Up to position ${data.position} the log holds ${plural(this.count, 'event')} with digest ${this.digest.toString('hex').slice(0, 12)}…; checkpoint ${cp.revision} recorded ${plural(data.events, 'event')} with digest ${data.digest.slice(0, 12)}…: events were reordered, inserted or removed after the previous checkpoint.`,
-          ...at,
-        });
-      }
-    }
+    if (!fine) for (const place of differences(cp, { heads: this.heads, events: this.count, digest })) this.report(place);
     this.touched.clear();
     if (fine) {
       this.coveredEvents = data.events;
@@ -363,7 +174,7 @@ export class LogVerifier {
         position: cp.eventPosition,
         covers: data.position,
         events: data.events,
-        streams: Object.keys(recorded).length,
+        streams: Object.keys(data.streams).length,
         signedAt: data.signedAt,
         keyId: data.key.keyId,
         hash: cp.eventHash ?? '',
@@ -376,14 +187,6 @@ export class LogVerifier {
     this.problemCount++;
     if (this.problems.length < this.maxProblems) this.problems.push(place);
   }
-}
-
-function sameHead(a: StreamHeadRecord | undefined, b: StreamHeadRecord | undefined): boolean {
-  return a !== undefined && b !== undefined && a.revision === b.revision && a.hash === b.hash && a.position === b.position;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**

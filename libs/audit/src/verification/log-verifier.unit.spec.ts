@@ -29,6 +29,12 @@ function story(step = 1): MemoryLog {
 
 const find = (events: RecordedEvent[], stream: string, revision: number) => events.findIndex((e) => e.stream === stream && e.revision === revision);
 
+/** Swaps two events of the log: each takes the other's place, and its position. */
+function swapPlaces(events: RecordedEvent[], a: number, b: number): void {
+  const [pa, pb] = [events[a].position, events[b].position];
+  [events[a], events[b]] = [{ ...events[b], position: pa }, { ...events[a], position: pb }];
+}
+
 describe('verifyLog', () => {
   it('accepts an intact log, compares it with its signed checkpoints and says what is covered', () => {
     const log = story();
@@ -105,9 +111,8 @@ describe('verifyLog', () => {
     it('two events of one stream swapped in the log', () => {
       const events = story().copy();
       const a = find(events, 'federation-a', 1);
-      const b = find(events, 'federation-a', 2);
-      const [pa, pb] = [events[a].position, events[b].position];
-      [events[a], events[b]] = [{ ...events[b], position: pa }, { ...events[a], position: pb }];
+      const pa = events[a].position;
+      swapPlaces(events, a, find(events, 'federation-a', 2));
       expect(verifyLog(events).firstBroken).toMatchObject({ kind: 'revision-gap', stream: 'federation-a', revision: 2, position: pa });
     });
 
@@ -122,10 +127,7 @@ describe('verifyLog', () => {
 
     it('two events of different streams swapped before a checkpoint: the order across streams is covered by it', () => {
       const events = story().copy();
-      const a = find(events, 'municipality-0581', 0);
-      const b = find(events, 'federation-a', 0);
-      const [pa, pb] = [events[a].position, events[b].position];
-      [events[a], events[b]] = [{ ...events[b], position: pa }, { ...events[a], position: pb }];
+      swapPlaces(events, find(events, 'municipality-0581', 0), find(events, 'federation-a', 0));
       const report = verifyLog(events, { publicKeys: keys });
       expect(report.ok).toBe(false);
       // Neither stream's own chain is broken; the checkpoint sees the heads moved.
