@@ -1,6 +1,6 @@
 import { CalendarDate, ProviderRef, ProvisionInterval } from '@samverkan/domain';
 import type { RecordedEvent } from '@samverkan/event-store';
-import { AppliedEvent, decoded } from './decoded-event';
+import { AppliedEvent, decoded, isDecoded } from './decoded-event';
 import { ArrangementsView } from './read-model/arrangements-view';
 import { AttentionView } from './read-model/attention-view';
 import { CellsView } from './read-model/cells-view';
@@ -56,7 +56,7 @@ export class RegisterReadModel {
     const last: LastApplied = { position: event.position, touched: [], before: new Map() };
     this.last = last;
     const recorded = decoded(event);
-    if (recorded.event === undefined) return false;
+    if (!isDecoded(recorded)) return false;
     this.count++;
     const interner = this.cells.interner;
     let logged: LoggedEvent | undefined;
