@@ -193,7 +193,7 @@ async function main(): Promise<number> {
   const throughputOk = !throughputJudged || lastToFirst >= THROUGHPUT_TARGET;
   const p99s = loadWindows.map((w) => w.commandP99 ?? 0);
   const queryP99s = windows.map((w) => w.queryP99 ?? 0);
-  const summary = {
+  const summary: SoakSummary = {
     loadSeconds: LOAD_SECONDS,
     quietSeconds: QUIET_SECONDS,
     totals,
@@ -233,7 +233,24 @@ function median(values: number[]): number {
   return sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-function markdown(report: { date: string; machine: ReturnType<typeof machineInfo>; ok: boolean; summary: Record<string, any>; config: Record<string, number> }): string {
+/** The figures and verdicts of a run: the report's `summary`. */
+interface SoakSummary {
+  loadSeconds: number;
+  quietSeconds: number;
+  totals: Record<string, number>;
+  events: number;
+  commandsPerSecond: { first: number; last: number; windowsEach: number; mean: number; min: number };
+  lastToFirstMinute: { ratio: number; target: number };
+  commandP99Ms: { median: number; worst: number };
+  queryP99Ms: { median: number; worst: number };
+  eventLoop: { p99MedianMs: number; maxMs: number };
+  rss: { startMiB: number; endOfLoadMiB: number; endMiB: number };
+  heapAfterGc: { startMiB: number; endOfLoadMiB: number; bytesPerEventFirstHalf: number; bytesPerEventSecondHalf: number; quietGrowthMiB: number };
+  failures: number;
+  verdicts: { noFailures: boolean; flatThroughput: boolean; throughputJudged: boolean; boundedGrowthUnderLoad: boolean; growthJudged: boolean; flatWhenQuiet: boolean };
+}
+
+function markdown(report: { date: string; machine: ReturnType<typeof machineInfo>; ok: boolean; summary: SoakSummary; config: Record<string, number> }): string {
   const s = report.summary;
   const m = report.machine;
   const v = s.verdicts;

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../apps/cli/src/cli';
 import { loadScenario, runScenario } from '../scenarios/scenario-runner';
-import { client, RunningApp, startApp } from './support/start-app';
+import { client, RunningApp, startApp, Json } from './support/start-app';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -21,13 +21,13 @@ function npmCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 /** The CLI in this process, with stdout and stderr captured. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Json }> {
   let stdout = '';
   let stderr = '';
   const out = new Writable({ write: (chunk, _e, done) => ((stdout += String(chunk)), done()) });
   const err = new Writable({ write: (chunk, _e, done) => ((stderr += String(chunk)), done()) });
   const code = await runCli(args, { stdout: out, stderr: err, env: {} });
-  let json: any;
+  let json: Json;
   try {
     json = JSON.parse(stdout);
   } catch {
@@ -69,7 +69,7 @@ describe('the audit CLI', () => {
       expect(remote.json).toMatchObject({ revision: 3, status: 'proposed' });
       expect(remote.json).toEqual(local.json);
       const history = await cli('history', 'federation-fjarde-storstadsregionen', '--url', running.url, '--json');
-      expect(history.json.map((e: any) => e.type)).toEqual(['FederationFormed', 'FederationDissolved']);
+      expect(history.json.map((e: Json) => e.type)).toEqual(['FederationFormed', 'FederationDissolved']);
     });
 
     it("verify --url downloads the service's export and checks it with the keys the service publishes", async () => {
@@ -164,7 +164,7 @@ describe('the audit CLI', () => {
       it('history <stream> --json lists the stream with its chain (exit 0)', async () => {
         const { code, json } = await cli('history', 'agreement-lkp-buys-payroll-2020', '--data-dir', dir, '--json');
         expect(code).toBe(0);
-        expect(json.map((e: any) => [e.revision, e.type])).toEqual([
+        expect(json.map((e: Json) => [e.revision, e.type])).toEqual([
           [0, 'AgreementProposed'],
           [1, 'AgreementSigned'],
           [2, 'AgreementSigned'],

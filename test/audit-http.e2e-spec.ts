@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, runScenario, ScenarioRun } from '../scenarios/scenario-runner';
-import { client, RunningApp, startApp } from './support/start-app';
+import { client, RunningApp, startApp, Json } from './support/start-app';
 
 /**
  * The audit API over HTTP on seed stories S1 and S5: the history (paging and filters), one
@@ -31,7 +31,7 @@ describe('the audit API', () => {
   describe('GET /v1/audit/events', () => {
     it('pages through the whole log in commit order with after and limit, each event with data, metadata and recordedAt', async () => {
       const all = await running.store.readAll();
-      const seen: any[] = [];
+      const seen: Json[] = [];
       let after = 0;
       let pages = 0;
       for (;;) {
@@ -61,35 +61,35 @@ describe('the audit API', () => {
       const second = await api.get(`/v1/audit/events?limit=3&after=${next}`);
       expect(second.body[0].position).toBeGreaterThan(first.body[2].position);
       const both = await api.get('/v1/audit/events?limit=6');
-      expect([...first.body, ...second.body].map((e: any) => e.id)).toEqual(both.body.map((e: any) => e.id));
+      expect([...first.body, ...second.body].map((e: Json) => e.id)).toEqual(both.body.map((e: Json) => e.id));
     });
 
     it('filters by stream, by type (one or several), by actor and by recording time', async () => {
       const stream = await api.get('/v1/audit/events?stream=agreement-lkp-buys-payroll-2020&limit=1000');
-      expect(stream.body.map((e: any) => e.type)).toEqual(['AgreementProposed', 'AgreementSigned', 'AgreementSigned', 'CouncilDecisionRecorded', 'CouncilDecisionRecorded', 'AgreementConcluded']);
-      expect(stream.body.map((e: any) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(stream.body.map((e: Json) => e.type)).toEqual(['AgreementProposed', 'AgreementSigned', 'AgreementSigned', 'CouncilDecisionRecorded', 'CouncilDecisionRecorded', 'AgreementConcluded']);
+      expect(stream.body.map((e: Json) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
 
       const dissolved = await api.get('/v1/audit/events?type=FederationDissolved');
       expect(dissolved.body).toHaveLength(1);
       expect(dissolved.body[0]).toMatchObject({ stream: 'federation-fjarde-storstadsregionen', data: { effectiveFrom: '2020-01-01' } });
 
       const several = await api.get('/v1/audit/events?type=MilestoneScheduled,MilestoneReached&limit=1000');
-      expect(several.body.map((e: any) => e.type)).toEqual(['MilestoneScheduled', 'MilestoneScheduled', 'MilestoneScheduled', 'MilestoneReached']);
+      expect(several.body.map((e: Json) => e.type)).toEqual(['MilestoneScheduled', 'MilestoneScheduled', 'MilestoneScheduled', 'MilestoneReached']);
 
       // The reference data is recorded by the service itself; the stories by the (open-mode) anonymous actor.
       const service = await api.get('/v1/audit/events?actor=samverkan&limit=1000');
       expect(service.body.length).toBeGreaterThanOrEqual(290);
-      expect(service.body.every((e: any) => e.metadata.actor === 'samverkan')).toBe(true);
+      expect(service.body.every((e: Json) => e.metadata.actor === 'samverkan')).toBe(true);
       const anonymous = await api.get('/v1/audit/events?actor=anonymous&limit=1000');
-      expect(anonymous.body.some((e: any) => e.type === 'FederationDissolved')).toBe(true);
-      expect(anonymous.body.every((e: any) => e.metadata.actor === 'anonymous')).toBe(true);
+      expect(anonymous.body.some((e: Json) => e.type === 'FederationDissolved')).toBe(true);
+      expect(anonymous.body.every((e: Json) => e.metadata.actor === 'anonymous')).toBe(true);
 
       // Recording time: only what was recorded between two instants (S1's mark falls inside S1).
       const mark = s1.marks['after-proposal'];
       const before = await api.get(`/v1/audit/events?to=${encodeURIComponent(mark)}&type=AgreementSigned,AgreementProposed&limit=1000`);
-      expect(before.body.map((e: any) => e.type)).toEqual(['AgreementProposed']);
+      expect(before.body.map((e: Json) => e.type)).toEqual(['AgreementProposed']);
       const afterMark = await api.get(`/v1/audit/events?from=${encodeURIComponent(mark)}&stream=agreement-lkp-buys-payroll-2020`);
-      expect(afterMark.body.map((e: any) => e.revision)).toEqual([1, 2, 3, 4, 5]);
+      expect(afterMark.body.map((e: Json) => e.revision)).toEqual([1, 2, 3, 4, 5]);
       for (const e of afterMark.body) expect(Date.parse(e.recordedAt)).toBeGreaterThanOrEqual(Date.parse(mark));
     });
 
@@ -107,7 +107,7 @@ describe('the audit API', () => {
     it("answers one stream's events in revision order, chained one to the next", async () => {
       const reply = await api.get('/v1/audit/streams/federation-fjarde-storstadsregionen');
       expect(reply.status).toBe(200);
-      expect(reply.body.map((e: any) => e.type)).toEqual(['FederationFormed', 'FederationDissolved']);
+      expect(reply.body.map((e: Json) => e.type)).toEqual(['FederationFormed', 'FederationDissolved']);
       const [formed, dissolved] = reply.body;
       expect(dissolved.metadata.chain.prev).toBe(formed.metadata.chain.hash);
       // Anyone can recompute a hash from what the API shows.
@@ -149,8 +149,8 @@ describe('the audit API', () => {
       const study = 'stromsund-organisationsoversyn-2015';
       const states = await Promise.all([0, 1, 3, 4].map((r) => api.get(`/v1/studies/${study}?atRevision=${r}`)));
       expect(states.map((s) => s.body.milestones.length)).toEqual([0, 1, 3, 3]);
-      expect(states[2].body.milestones.some((m: any) => m.reachedOn)).toBe(false);
-      expect(states[3].body.milestones.find((m: any) => m.milestoneId === 'kick-off')).toMatchObject({ reachedOn: '2015-09-01' });
+      expect(states[2].body.milestones.some((m: Json) => m.reachedOn)).toBe(false);
+      expect(states[3].body.milestones.find((m: Json) => m.milestoneId === 'kick-off')).toMatchObject({ reachedOn: '2015-09-01' });
     });
 
     it('answers 404 before the arrangement existed, and 400 for a malformed revision or instant', async () => {
@@ -187,7 +187,7 @@ describe('the audit API', () => {
       expect(Object.keys(event.data.streams as object)).toContain('agreement-lkp-buys-payroll-2020');
       // The signature is Ed25519 over the canonical JSON of the rest of the data, under the published key.
       const key = parsePublicKey((await api.get('/v1/audit/public-key')).body.pem);
-      const { signature, ...signed } = event.data as Record<string, unknown>;
+      const { signature, ...signed } = event.data;
       expect(verifyMessage(key, canonicalJson(signed), signature as string)).toBe(true);
       expect(chainOf(event.metadata)).toMatchObject({ prev: null });
 

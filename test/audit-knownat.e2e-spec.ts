@@ -3,7 +3,7 @@ import { Clock } from '@samverkan/shared';
 import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { createApp } from '../apps/api/src/app.factory';
 import { ServiceConfig, loadConfig } from '../apps/api/src/config';
-import { client } from './support/start-app';
+import { client, Json } from './support/start-app';
 
 /** A clock the test moves: recordedAt comes from it, so the register "learns" facts in the years the story says. */
 class StoryClock extends Clock {
@@ -36,7 +36,7 @@ describe('a transfer recorded in 2021, effective in 2019: asked as known before 
     await app.listen({ port: 0, host: '127.0.0.1' });
     api = client(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`);
 
-    const expectOk = async (reply: Promise<{ status: number; body: any }>) => {
+    const expectOk = async (reply: Promise<{ status: number; body: Json }>) => {
       const { status, body } = await reply;
       if (status >= 300) throw new Error(`the story's command was refused: ${status} ${JSON.stringify(body)}`);
       return body;
@@ -75,11 +75,11 @@ describe('a transfer recorded in 2021, effective in 2019: asked as known before 
 
   it('records the transfer with the time the register learned it, not the time it took effect', async () => {
     const { body } = await api.get('/v1/audit/events?type=ServiceTransferred&stream=municipality-0580');
-    const retro = body.find((e: any) => e.data.basis.kind === 'agreement');
+    const retro = body.find((e: Json) => e.data.basis.kind === 'agreement');
     expect(retro).toMatchObject({ recordedAt: recorded.retroactive, data: { effectiveFrom: '2019-01-01' } });
     // The audit history can be cut by recording time: only the retroactive record was made in 2021.
     const in2021 = await api.get('/v1/audit/events?from=2021-01-01T00:00:00Z&to=2021-12-31T23:59:59Z');
-    expect(in2021.body.map((e: any) => e.type)).toEqual(['ServiceTransferred']);
+    expect(in2021.body.map((e: Json) => e.type)).toEqual(['ServiceTransferred']);
   });
 
   it('as known in 2020, Linköping got payroll from the federation on 2019-06-01', async () => {
@@ -110,7 +110,7 @@ describe('a transfer recorded in 2021, effective in 2019: asked as known before 
 
   it('the history shows what was known when: the agreement entry is absent as known in 2020', async () => {
     const known2020 = await api.get(`/v1/municipalities/0580/provisions/payroll/history?knownAt=${encodeURIComponent('2020-06-01T00:00:00Z')}`);
-    expect(known2020.body.map((h: any) => h.basis.kind)).not.toContain('agreement');
+    expect(known2020.body.map((h: Json) => h.basis.kind)).not.toContain('agreement');
     const now = await api.get('/v1/municipalities/0580/provisions/payroll/history');
     expect(now.body).toContainEqual(expect.objectContaining({ basis: { kind: 'agreement', id: 'lkp-buys-payroll-2019' }, from: '2019-01-01', recordedAt: recorded.retroactive }));
   });
@@ -118,12 +118,12 @@ describe('a transfer recorded in 2021, effective in 2019: asked as known before 
   it('the matrix as known in 2020 and now differ in exactly that cell', async () => {
     const then = await api.get(`/v1/matrix?on=2019-06-01&county=05&knownAt=${encodeURIComponent('2020-06-01T00:00:00Z')}`);
     const now = await api.get('/v1/matrix?on=2019-06-01&county=05');
-    const cell = (m: any, code: string) => m.rows.find((r: any) => r.municipality.code === code).cells.payroll;
+    const cell = (m: Json, code: string) => m.rows.find((r: Json) => r.municipality.code === code).cells.payroll;
     expect(cell(then.body, '0580').basis.kind).toBe('federation');
     expect(cell(now.body, '0580').basis.kind).toBe('agreement');
-    const changed = now.body.rows.flatMap((r: any) =>
+    const changed = now.body.rows.flatMap((r: Json) =>
       Object.keys(r.cells)
-        .filter((area) => JSON.stringify(r.cells[area]) !== JSON.stringify(then.body.rows.find((t: any) => t.municipality.code === r.municipality.code).cells[area]))
+        .filter((area) => JSON.stringify(r.cells[area]) !== JSON.stringify(then.body.rows.find((t: Json) => t.municipality.code === r.municipality.code).cells[area]))
         .map((area) => `${r.municipality.code}/${area}`),
     );
     expect(changed).toEqual(['0580/payroll']);

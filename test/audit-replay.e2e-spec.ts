@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../apps/cli/src/cli';
 import { loadScenario, runScenario, scenarioIds } from '../scenarios/scenario-runner';
-import { RunningApp, startApp } from './support/start-app';
+import { RunningApp, startApp, Json } from './support/start-app';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -26,7 +26,7 @@ function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code
 }
 
 /** The CLI in this process (for EventStoreDB: the double lives in this process). */
-async function cliHere(args: string[]): Promise<{ code: number; json: any }> {
+async function cliHere(args: string[]): Promise<{ code: number; json: Json }> {
   let text = '';
   const stdout = new Writable({ write: (chunk, _e, done) => ((text += String(chunk)), done()) });
   const stderr = new Writable({ write: (_c, _e, done) => done() });

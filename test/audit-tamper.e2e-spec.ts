@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../apps/cli/src/cli';
 import { loadScenario, runScenario } from '../scenarios/scenario-runner';
-import { client, startApp } from './support/start-app';
+import { client, startApp, Json } from './support/start-app';
 
 /**
  * Tamper evidence on the embedded store's FILE: seed story S1 is recorded by the service on a
@@ -75,7 +75,7 @@ function swapPositions(db: Database.Database, a: number, b: number): void {
   })();
 }
 
-async function cliVerify(dir: string): Promise<{ code: number; report: any }> {
+async function cliVerify(dir: string): Promise<{ code: number; report: Json }> {
   let text = '';
   const stdout = new Writable({ write: (chunk, _e, done) => ((text += String(chunk)), done()) });
   const stderr = new Writable({ write: (_c, _e, done) => done() });
@@ -83,7 +83,7 @@ async function cliVerify(dir: string): Promise<{ code: number; report: any }> {
   return { code, report: JSON.parse(text) };
 }
 
-async function serviceVerify(dir: string): Promise<any> {
+async function serviceVerify(dir: string): Promise<Json> {
   const running = await startApp({ store: SqliteEventStore.open({ dataDir: dir }) });
   try {
     const reply = await client(running.url).post('/v1/audit/verify');
@@ -95,7 +95,7 @@ async function serviceVerify(dir: string): Promise<any> {
 }
 
 /** Both verifiers, which must agree on the first broken place. */
-async function verifyBoth(dir: string): Promise<any> {
+async function verifyBoth(dir: string): Promise<Json> {
   const cli = await cliVerify(dir);
   const service = await serviceVerify(dir);
   expect(cli.code).toBe(cli.report.ok ? 0 : 1);

@@ -11,8 +11,16 @@ import { RunningApp, client, startApp } from './support/start-app';
  * S1–S5 loaded. Screenshots of the main views go to test/artifacts/dashboard/ (git-ignored).
  */
 
-// The functions given to page.evaluate and waitForFunction run in the browser; this program has no DOM library.
-declare const window: any, document: any, sessionStorage: any, localStorage: any;
+// The functions given to page.evaluate and waitForFunction run in the browser; this program has no DOM library,
+// so the little of the browser they use is declared here.
+interface PageElement {
+  id: string;
+  getAttribute(name: string): string | null;
+}
+declare const window: { noReload?: boolean };
+declare const document: { querySelector(selector: string): PageElement | null; activeElement: PageElement | null; documentElement: { lang: string } };
+declare const sessionStorage: { getItem(key: string): string | null };
+declare const localStorage: Record<string, string>;
 
 const CHROMIUM = chromiumPath();
 const ARTIFACTS = resolve(__dirname, 'artifacts/dashboard');

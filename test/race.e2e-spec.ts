@@ -18,7 +18,7 @@ import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { EventStoreDbDouble } from '@samverkan/event-store/testing';
 import { readLog } from './crash/checker';
 import { contractViolation } from './crash/contract';
-import { RunningApp, startApp } from './support/start-app';
+import { RunningApp, startApp, Json } from './support/start-app';
 
 /**
  * Issue 7, item 2: 50 concurrent clients send conflicting commands to the same streams —
@@ -50,7 +50,7 @@ const PROVIDERS = [1, 2, 3, 4, 5, 6, 7, 8];
 interface Answer {
   status: number;
   contentType: string;
-  body: any;
+  body: Json;
 }
 
 interface Request {
@@ -122,7 +122,7 @@ class Race {
     return this.sent.filter((s) => s.wave === name);
   }
 
-  async get(path: string): Promise<any> {
+  async get(path: string): Promise<Json> {
     const response = await fetch(`${this.url}${path}`);
     expect(response.status).toBe(200);
     return response.json();
@@ -390,7 +390,7 @@ describe.each(stores)('race: 50 concurrent clients with conflicting commands, on
       expect(stream.filter((e) => e.type === 'AgreementConcluded')).toHaveLength(1);
       expect(concluded).toBe(stream.length - 1);
     }
-    const state = fold(agreementDecider, stream.map((e) => ({ type: e.type, data: e.data }) as AgreementEvent)) as AgreementState;
+    const state = fold<AgreementEvent, AgreementState>(agreementDecider, stream.map((e) => ({ type: e.type, data: e.data }) as AgreementEvent));
     expect(state.status).toBe(rejected >= 0 ? 'rejected' : 'concluded');
     expect(signatories(state)).toHaveLength(5);
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from '../examples/report-consumer/src/consumer';
 import { SseParser } from '../examples/report-consumer/src/sse';
 import { generateChanges, readUntilCaughtUp, sleep } from '../libs/subscriptions/src/testing/feed-fixtures';
-import { RunningApp, client, startApp } from './support/start-app';
+import { RunningApp, client, startApp, Json } from './support/start-app';
 
 /**
  * examples/report-consumer, run as its own process (ts-node), against the service: killed with
@@ -131,7 +131,7 @@ describe('examples/report-consumer', () => {
     // 4. Its table is the matrix, cell for cell.
     const matrix = await client(running.url).get(`/v1/matrix?minPosition=${generated.position}`);
     expect(matrix.status).toBe(200);
-    const expected = matrix.body.rows.flatMap((row: { municipality: { code: string }; cells: Record<string, any> }) =>
+    const expected = matrix.body.rows.flatMap((row: { municipality: { code: string }; cells: Record<string, Json> }) =>
       matrix.body.serviceAreas.map((area: string) => {
         const p = row.cells[area];
         return [row.municipality.code, area, p.provider.kind, p.provider.code ?? p.provider.id, p.provider.name, p.basis.kind, p.basis.id ?? null, p.since, p.until, p.lapsed ? 1 : 0].join('|');

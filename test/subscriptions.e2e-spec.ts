@@ -62,7 +62,6 @@ function fold(messages: SseMessage[]): Map<string, Span[]> {
   return cells;
 }
 
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
 const holdingOn = (spans: Span[], day: string) => spans.find((s) => (s.from === null || s.from <= day) && (s.until === null || day <= s.until));
 
 describe('GET /v1/subscriptions/provisions and /events', () => {

@@ -11,7 +11,7 @@ import { Random } from '../support/random';
 
 const HEADERS = { 'content-type': 'application/json', 'x-source-system': 'samverkan-bench' };
 
-export async function post(url: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+export async function post(url: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: HEADERS, body: JSON.stringify(body) });
   const text = await response.text();
   let json: unknown;
@@ -23,7 +23,7 @@ export async function post(url: string, path: string, body: unknown): Promise<{ 
   return { status: response.status, json };
 }
 
-export async function get(url: string, path: string): Promise<{ status: number; json: any }> {
+export async function get(url: string, path: string): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${url}${path}`);
   return { status: response.status, json: await response.json().catch(() => undefined) };
 }

@@ -76,7 +76,7 @@ export class ServiceChild {
   messages(): string[] {
     return this.lines.map((line) => {
       try {
-        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+        return String((JSON.parse(line) as { msg?: string }).msg ?? line);
       } catch {
         return line;
       }

@@ -118,7 +118,7 @@ export const httpWorkload: Workload = {
       for (const path of paths.slice(0, 50)) {
         const answer = await get(service.url, path);
         if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${JSON.stringify(answer.json)}`);
-        if (answer.json?.basis?.kind === 'federation') viaFederation++;
+        if ((answer.json as { basis?: { kind?: string } } | undefined)?.basis?.kind === 'federation') viaFederation++;
       }
       log(`provision check: 50 × 200, ${viaFederation} of them provided by the federation`);
       const bareOne = await latencyLoad('bare provision, 1 client', bare.url, paths, seconds, warm, 1);

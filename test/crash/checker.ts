@@ -3,7 +3,10 @@ import { EventStore, RecordedEvent } from '@samverkan/event-store';
 import { Writable } from 'node:stream';
 import { runCli } from '../../apps/cli/src/cli';
 import { contractViolation } from './contract';
-import { LedgerEntry, isAcknowledged } from './workload';
+import { Accepted, LedgerEntry, isAcknowledged } from './workload';
+
+/** A command's answer as the checks read it: an accepted command's fields or a problem's code, each checked before it is relied on. */
+type AnswerBody = Partial<Accepted> & { code?: string };
 
 /** The decisions that may name successors (rule 5); the service records each successor as a transfer. */
 const DECIDING_TYPES = new Set(['FederationDissolved', 'MemberLeft', 'AgreementTerminated']);
@@ -87,17 +90,18 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
       continue;
     }
     const withKey = byKey.get(entry.key) ?? [];
+    const body = answer.body as AnswerBody | undefined;
     if (entry.purpose === 'command' && isAcknowledged(entry)) {
-      const listed: { type: string; id: string }[] = Array.isArray(answer.body?.events) ? answer.body.events : [];
-      if (!Array.isArray(answer.body?.events) || typeof answer.body?.position !== 'number') {
+      const listed = Array.isArray(body?.events) ? body.events : [];
+      if (!Array.isArray(body?.events) || typeof body?.position !== 'number') {
         problems.add('acknowledged: answer without position and events', `${label}: ${JSON.stringify(answer.body)}`);
         continue;
       }
       for (const { id, type } of listed) {
         const copies = byId.get(id) ?? [];
         if (copies.length !== 1) problems.add('acknowledged: an event is not in the log exactly once', `${label}: ${type} ${id} is there ${copies.length} times`);
-        else if (copies[0].type !== type || copies[0].stream !== answer.body.stream) problems.add('acknowledged: an event differs from its answer', `${label}: ${type} on ${answer.body.stream}, logged ${copies[0].type} on ${copies[0].stream}`);
-        else if (copies[0].position > answer.body.position) problems.add('acknowledged: the answer position does not cover its events', `${label}: ${id} at ${copies[0].position} > ${answer.body.position}`);
+        else if (copies[0].type !== type || copies[0].stream !== body.stream) problems.add('acknowledged: an event differs from its answer', `${label}: ${type} on ${body.stream}, logged ${copies[0].type} on ${copies[0].stream}`);
+        else if (copies[0].position > body.position) problems.add('acknowledged: the answer position does not cover its events', `${label}: ${id} at ${copies[0].position} > ${body.position}`);
       }
       const listedIds = new Set(listed.map((e) => e.id));
       for (const event of withKey) if (!listedIds.has(event.id)) problems.add('acknowledged: the log holds an event of the command its answer does not name', `${label}: ${event.type} ${event.id} on ${event.stream}`);
@@ -105,21 +109,21 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
       continue;
     }
     if (entry.purpose === 'command' || entry.purpose === 'invalid') {
-      if (withKey.length > 0) problems.add('refused: a refused command appended events', `${label}: ${answer.status} ${answer.body?.code}, yet ${withKey.map((e) => `${e.type}@${e.position}`).join(', ')}`);
+      if (withKey.length > 0) problems.add('refused: a refused command appended events', `${label}: ${answer.status} ${body?.code}, yet ${withKey.map((e) => `${e.type}@${e.position}`).join(', ')}`);
       const violation = contractViolation(answer);
       if (violation) problems.add('refused: not the contract refusal', `${label}: ${violation}`);
-      if (entry.purpose === 'invalid' && (answer.status !== 400 || answer.body?.code !== 'validation-failed')) problems.add('invalid: not 400 validation-failed', `${label}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (entry.purpose === 'invalid' && (answer.status !== 400 || body?.code !== 'validation-failed')) problems.add('invalid: not 400 validation-failed', `${label}: ${answer.status} ${JSON.stringify(answer.body)}`);
       continue;
     }
-    const first = entry.original?.answer?.body;
+    const first = entry.original?.answer?.body as AnswerBody | undefined;
     if (entry.purpose === 'resend') {
       if (!isAcknowledged(entry)) problems.add('resend: the same key and body were not answered as the first time', `${label}: ${answer.status} ${JSON.stringify(answer.body)}`);
-      else if (['id', 'stream', 'revision', 'position', 'events'].some((f) => JSON.stringify(answer.body[f]) !== JSON.stringify(first?.[f])))
+      else if ((['id', 'stream', 'revision', 'position', 'events'] as const).some((f) => JSON.stringify(body![f]) !== JSON.stringify(first?.[f])))
         problems.add('resend: the answer differs from the first one', `${label}: first ${JSON.stringify(first)}, now ${JSON.stringify(answer.body)}`);
       continue;
     }
     // reuse
-    if (answer.status !== 422 || answer.body?.code !== 'idempotency-key-reused') problems.add('reuse: a key reused with another body was not 422 idempotency-key-reused', `${label}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 422 || body?.code !== 'idempotency-key-reused') problems.add('reuse: a key reused with another body was not 422 idempotency-key-reused', `${label}: ${answer.status} ${JSON.stringify(answer.body)}`);
     const violation = isAcknowledged(entry) ? undefined : contractViolation(answer);
     if (violation) problems.add('refused: not the contract refusal', `${label}: ${violation}`);
   }
@@ -134,7 +138,11 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
     successorTransfers.set(key, [...(successorTransfers.get(key) ?? []), event]);
   }
   const answerPosition = new Map<string, number>();
-  for (const entry of ledger) if (entry.purpose === 'command' && isAcknowledged(entry)) for (const e of entry.answer!.body.events as { id: string }[]) answerPosition.set(e.id, entry.answer!.body.position);
+  for (const entry of ledger) {
+    if (entry.purpose !== 'command' || !isAcknowledged(entry)) continue;
+    const body = entry.answer!.body as Accepted;
+    for (const e of body.events) answerPosition.set(e.id, body.position);
+  }
   let successorsRecorded = 0;
   for (const event of events) {
     if (!DECIDING_TYPES.has(event.type)) continue;
@@ -155,8 +163,27 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
   return { events: events.length, streams: revisions.size, recordedBeforeKill, successorsRecorded };
 }
 
-/** Runs the auditors' CLI in this process and parses its --json answer. */
-export async function cli(args: string[]): Promise<{ code: number; json: any; stderr: string }> {
+/** What `cli replay --json` reports, as far as the check reads it. */
+interface ReplayJson {
+  ok: boolean;
+  events: number;
+  differenceCount: number;
+  liveMoved: boolean;
+  differences?: unknown[];
+  compared: { dates: number; cells: number; attentionItems: number; arrangements: number };
+}
+
+/** What `cli verify --json` reports, as far as the check reads it. */
+interface VerifyJson {
+  ok: boolean;
+  checked: number;
+  firstBroken?: unknown;
+  problems?: unknown[];
+  checkpoints?: { found: number };
+}
+
+/** Runs the auditors' CLI in this process and parses its --json answer (undefined when it is not JSON), read as `T`. */
+export async function cli<T>(args: string[]): Promise<{ code: number; json: T | undefined; stderr: string }> {
   let out = '';
   let err = '';
   const stdout = new Writable({ write: (chunk, _encoding, done) => ((out += String(chunk)), done()) });
@@ -168,7 +195,7 @@ export async function cli(args: string[]): Promise<{ code: number; json: any; st
   } catch {
     json = undefined;
   }
-  return { code, json, stderr: err };
+  return { code, json: json as T | undefined, stderr: err };
 }
 
 export interface ReplayFigures {
@@ -181,7 +208,7 @@ export interface ReplayFigures {
 
 /** `cli replay`: every read model rebuilt from an empty state in this process, compared with the live service. */
 export async function checkReplay(source: string[], url: string, problems: Problems): Promise<ReplayFigures | undefined> {
-  const { code, json, stderr } = await cli(['replay', ...source, '--url', url]);
+  const { code, json, stderr } = await cli<ReplayJson>(['replay', ...source, '--url', url]);
   if (code !== 0 || !json?.ok) {
     problems.add('replay: the read models differ from a fresh replay', `exit ${code}: ${json ? JSON.stringify({ differenceCount: json.differenceCount, liveMoved: json.liveMoved, differences: json.differences?.slice(0, 5) }) : stderr}`);
     return undefined;
@@ -191,7 +218,7 @@ export async function checkReplay(source: string[], url: string, problems: Probl
 
 /** `cli verify`: every stream's hash chain and every signed checkpoint. */
 export async function checkChain(source: string[], problems: Problems): Promise<{ checked: number; checkpoints: number } | undefined> {
-  const { code, json, stderr } = await cli(['verify', ...source]);
+  const { code, json, stderr } = await cli<VerifyJson>(['verify', ...source]);
   if (code !== 0 || !json?.ok) {
     problems.add('verify: the hash chain does not verify', `exit ${code}: ${json ? JSON.stringify({ firstBroken: json.firstBroken, problems: json.problems?.slice(0, 5) }) : stderr}`);
     return undefined;

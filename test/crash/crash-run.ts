@@ -6,11 +6,12 @@ import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data'
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ReadableStream } from 'node:stream/web';
 import { LogFigures, Problems, ReplayFigures, checkChain, checkLog, checkReplay, readLog } from './checker';
 import { CrashClient, Gate } from './crash-client';
 import { Random, sleep } from './random';
 import { BuiltService, ServiceProcess, buildService, freePort } from './service-process';
-import { COMMAND_KINDS, CommandKind, LedgerEntry, Pool, isAcknowledged } from './workload';
+import { COMMAND_KINDS, LedgerEntry, Pool, isAcknowledged } from './workload';
 
 export type CrashStore = 'embedded' | 'eventstoredb';
 
@@ -200,8 +201,8 @@ export async function runCrashTest(options: CrashRunOptions): Promise<CrashRepor
   const kinds: CrashReport['commands']['kinds'] = {};
   for (const kind of COMMAND_KINDS) kinds[kind] = { sent: 0, acknowledged: 0 };
   for (const entry of ledger) {
-    kinds[entry.kind as CommandKind].sent++;
-    if (entry.purpose === 'command' && isAcknowledged(entry)) kinds[entry.kind as CommandKind].acknowledged++;
+    kinds[entry.kind].sent++;
+    if (entry.purpose === 'command' && isAcknowledged(entry)) kinds[entry.kind].acknowledged++;
   }
   const sorted = [...service.startMs].sort((a, b) => a - b);
   const report: CrashReport = {
@@ -246,7 +247,7 @@ async function deciding(url: string, timeoutMs: number): Promise<boolean> {
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
     const response = await fetch(`${url}/v1/subscriptions/events?types=FederationDissolved,MemberLeft,AgreementTerminated`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
-    const reader = response.body!.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let text = '';
     for (;;) {

@@ -163,8 +163,8 @@ export class ServiceProcess {
         for (const line of lines) this.keep(start, line, isStderr);
       });
     };
-    collect(child.stdout!, false);
-    collect(child.stderr!, true);
+    collect(child.stdout, false);
+    collect(child.stderr, true);
     this.exited = new Promise((done) =>
       child.once('exit', () => {
         if (this.child === child) {

@@ -66,8 +66,21 @@ export type Step = CommandRequest | QueryRequest;
 export interface Answer {
   status: number;
   contentType: string;
-  body: any;
+  /** Parsed as JSON (undefined when it is not JSON); unchecked, so each reader says what it expects. */
+  body: unknown;
 }
+
+/** What a command path answers with 2xx: the fields the stories and the checker read. */
+export interface Accepted {
+  id: string;
+  stream: string;
+  revision: number;
+  position: number;
+  events: { id: string; type: string }[];
+}
+
+/** The body of an accepted (2xx) command's answer. */
+const accepted = (answer: Answer): Accepted => answer.body as Accepted;
 
 /** One logical command as a client sent it, and what became of it. */
 export interface LedgerEntry {
@@ -161,7 +174,7 @@ async function* federationStory(ctx: StoryContext, form: 'federation' | 'joint-c
     'record-review',
     `/v1/arrangements/${id}/reviews`,
     { reviewedOn: day(year + 2, 11, 1), outcome: random.pick(['continue', 'revise']), note: 'Reviewed for the term of office' },
-    ok(joined) ? { ifMatch: joined.body.revision } : {},
+    ok(joined) ? { ifMatch: accepted(joined).revision } : {},
   );
   if (ok(joined) && (thorough || random.chance(0.7))) {
     yield command('leave-federation', `/v1/federations/${id}/departures`, {
@@ -209,11 +222,11 @@ async function* agreementStory(ctx: StoryContext, thorough = false): Story {
     decidedOn: day(year - 1, 9, 1),
   });
   if (!ok(proposed)) return;
-  let revision: number = proposed.body.revision;
+  let revision = accepted(proposed).revision;
   for (const [index, party] of parties.entries()) {
     // The first signature carries If-Match (the proposal's revision); it holds, as only this client writes here.
     const signed = yield command('sign-agreement', `/v1/agreements/${id}/signatures`, { party, signedOn: day(year - 1, 10, 1 + index) }, index === 0 ? { ifMatch: revision } : {});
-    if (ok(signed)) revision = signed.body.revision;
+    if (ok(signed)) revision = accepted(signed).revision;
   }
   // A second signature by the same party: refused (already-signed).
   yield command('sign-agreement', `/v1/agreements/${id}/signatures`, { party: provider, signedOn: day(year - 1, 10, 20) });
@@ -230,7 +243,7 @@ async function* agreementStory(ctx: StoryContext, thorough = false): Story {
   const moved = yield transfer(buyer, areas[0], { kind: 'agreement', id }, day(year - 1, 12, 1), day(year, 1, 1));
   if (ok(moved) && (thorough || random.chance(0.5))) {
     // The transfer's id is in the event; ask the log for it, then correct the transfer.
-    const eventId = moved.body.events[0].id as string;
+    const eventId = accepted(moved).events[0].id;
     const stream = yield { type: 'query', path: `/v1/audit/streams/municipality-${buyer}` };
     const recorded = Array.isArray(stream.body) ? (stream.body as { id: string; data: { transferId: string } }[]).find((e) => e.id === eventId) : undefined;
     if (recorded) {
@@ -354,7 +367,7 @@ async function* againStory(ctx: StoryContext): Story {
 
 /** The body with one top-level value changed to another valid one (a date, else a text), so only the key's reuse is wrong with it. */
 function changedBody(body: Record<string, unknown>): Record<string, unknown> | undefined {
-  const date = Object.keys(body).find((k) => typeof body[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(body[k] as string));
+  const date = Object.keys(body).find((k) => typeof body[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(body[k]));
   if (date) return { ...body, [date]: body[date] === '1999-01-01' ? '1999-01-02' : '1999-01-01' };
   const text = ['reason', 'nameEn', 'title', 'summary'].find((k) => typeof body[k] === 'string');
   return text ? { ...body, [text]: `${body[text] as string} (changed)` } : undefined;

@@ -81,7 +81,7 @@ export const RECORD_CSP_VIOLATIONS = `
 `;
 
 export function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate('window.__cspViolations ?? []') as Promise<string[]>;
+  return page.evaluate<string[]>('window.__cspViolations ?? []');
 }
 
 /**

@@ -75,7 +75,8 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
     if (!isUtf8(body as Buffer)) return done(new RequestValidationError([{ field: 'body', message: 'must be UTF-8' }]), undefined);
-    parseJson(request, (body as Buffer).toString('utf8'), done);
+    // Fastify's own JSON parser answers through `done`; it returns nothing to wait for.
+    void parseJson(request, (body as Buffer).toString('utf8'), done);
   });
   return app;
 }

@@ -9,7 +9,7 @@ export interface Loaded<T> {
   error: ApiError | Error | undefined;
   loading: boolean;
   /** Fetches again, keeping the current data on screen until the answer comes. */
-  refresh(): void;
+  refresh: () => void;
 }
 
 /** The register's reference data, loaded once: municipalities by code and service areas in order. */

@@ -325,7 +325,7 @@ export interface I18n {
   lang: Lang;
   l: Labels;
   /** A term of the register's vocabulary (`basis.agreement`), or the key's last part when unknown. */
-  term(key: string): string;
+  term: (key: string) => string;
   /** The locale for dates and numbers. */
   locale: string;
 }

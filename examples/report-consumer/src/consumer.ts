@@ -110,17 +110,19 @@ export class Consumer {
   }
 
   private apply(message: SseMessage, snapshotStarted: boolean): boolean {
-    const data = JSON.parse(message.data);
+    const data: unknown = JSON.parse(message.data);
     switch (message.event) {
       case 'provision-snapshot':
         if (!snapshotStarted) this.store.clear();
         this.store.write(data as ProvisionSpan, this.today);
         return true;
-      case 'snapshot-complete':
+      case 'snapshot-complete': {
         if (!snapshotStarted) this.store.clear(); // an empty snapshot (a filter that matches nothing)
         this.store.setCheckpoint(message.id as string, this.filter);
-        log(`snapshot at position ${data.position}: ${data.spans} spans`);
+        const complete = data as { position: number; spans: number };
+        log(`snapshot at position ${complete.position}: ${complete.spans} spans`);
         break;
+      }
       case 'provision-changed':
         this.store.write(data as ProvisionSpan, this.today);
         this.store.setCheckpoint(message.id as string, this.filter);
@@ -130,9 +132,11 @@ export class Consumer {
         this.store.setCheckpoint(message.id as string, this.filter);
         log(`caught up at ${message.id}: ${this.store.count()} provisions on ${this.today}, ${this.applied} changes applied since start`);
         break;
-      case 'error':
-        log(`the service ended the stream: ${data.code} (${data.message}); resuming after ${data.lastEventId ?? 'a new snapshot'}`);
+      case 'error': {
+        const ended = data as { code: string; message: string; lastEventId?: string };
+        log(`the service ended the stream: ${ended.code} (${ended.message}); resuming after ${ended.lastEventId ?? 'a new snapshot'}`);
         break;
+      }
     }
     return snapshotStarted;
   }

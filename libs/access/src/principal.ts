@@ -26,4 +26,4 @@ export function mayAccess(principal: Principal, access: Access): boolean {
 }
 
 /** The principal of a service that runs open (no keys configured: development on loopback). */
-export const OPEN_PRINCIPAL: Principal = Object.freeze({ name: 'anonymous', roles: ['admin'] as Role[], municipalities: [] as string[] }) as Principal;
+export const OPEN_PRINCIPAL: Principal = Object.freeze({ name: 'anonymous', roles: ['admin'] as Role[], municipalities: [] as string[] });

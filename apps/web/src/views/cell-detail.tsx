@@ -18,7 +18,7 @@ function arrangementOf(entry: { basis: { kind: string; id?: string }; provider: 
  * One cell's history: every interval of the provision (who provided it, on what basis, from
  * when to when, lapses included) as a Gantt chart and as a list, with links to the arrangements behind it.
  */
-export function CellDetail(props: { code: string; area: string; on: string; knownAt: string; version: number; onClose(): void }) {
+export function CellDetail(props: { code: string; area: string; on: string; knownAt: string; version: number; onClose: () => void }) {
   const i18n = useI18n();
   const { l, term, lang, locale } = i18n;
   const reference = useReference();

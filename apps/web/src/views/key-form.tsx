@@ -34,7 +34,7 @@ export function KeyForm() {
 
   return (
     <div class="page key-page">
-      <form class="key-form" onSubmit={submit} data-testid="key-form">
+      <form class="key-form" onSubmit={(event) => void submit(event)} data-testid="key-form">
         <h1>{l.keyTitle}</h1>
         <p>{l.keyIntro}</p>
         <label for="api-key">{l.keyLabel}</label>

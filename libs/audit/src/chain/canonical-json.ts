@@ -21,7 +21,7 @@ export function canonicalJson(value: unknown): string {
     case 'bigint':
       throw new TypeError('BigInt has no JSON form');
     case 'object':
-      return value === null ? 'null' : canonicalObject(value as object);
+      return value === null ? 'null' : canonicalObject(value);
     default:
       // undefined, functions and symbols at the top level (JSON.stringify gives undefined).
       return 'null';
@@ -66,7 +66,7 @@ function canonicalObject(value: object): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      const item = value[i];
+      const item: unknown = value[i];
       out += omitted(item) ? 'null' : canonicalJson(item);
     }
     return `${out}]`;

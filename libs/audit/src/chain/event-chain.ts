@@ -62,7 +62,7 @@ export function chainOf(metadata: EventMetadata | undefined): EventChain | undef
  * type, v) so that no intermediate objects are made for each event.
  */
 export function chainContent(stream: string, revision: number, event: ChainedContent, prev: string | null): string {
-  const metadata = event.metadata && typeof event.metadata === 'object' ? canonicalJsonWithout(event.metadata as Record<string, unknown>, 'chain') : canonicalJson(event.metadata);
+  const metadata = event.metadata && typeof event.metadata === 'object' ? canonicalJsonWithout(event.metadata, 'chain') : canonicalJson(event.metadata);
   return (
     `{"data":${canonicalJson(event.data)},"id":${canonicalJson(event.id)},"metadata":${metadata},"prev":${canonicalJson(prev)},` +
     `"revision":${canonicalJson(revision)},"stream":${canonicalJson(stream)},"type":${canonicalJson(event.type)},"v":${CHAIN_VERSION}}`

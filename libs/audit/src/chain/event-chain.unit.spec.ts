@@ -35,7 +35,7 @@ describe('the event chain', () => {
 
   it('does not depend on key order, so a stored and re-read event hashes the same', () => {
     const e = event('e1', { b: 2, a: 1 });
-    const reordered = { ...e, data: { a: 1, b: 2 }, metadata: JSON.parse(JSON.stringify(e.metadata)) };
+    const reordered = { ...e, data: { a: 1, b: 2 }, metadata: JSON.parse(JSON.stringify(e.metadata)) as typeof e.metadata };
     expect(hashEvent('s-1', 0, reordered, null)).toBe(hashEvent('s-1', 0, e, null));
   });
 
@@ -77,7 +77,7 @@ describe('the event chain', () => {
 
 describe('chainContent', () => {
   it('is exactly the canonical JSON of the object it stands for', () => {
-    const { chainContent } = jest.requireActual('./event-chain') as typeof import('./event-chain');
+    const { chainContent } = jest.requireActual<typeof import('./event-chain')>('./event-chain');
     const e = { ...event('e1', { z: [1, { b: 'ö', a: null }], a: 'x' }), metadata: { ...event('e1').metadata, chain: { v: 1, prev: null, hash: 'f'.repeat(64) }, extra: undefined } };
     const { chain: _chain, ...metadata } = e.metadata;
     for (const prev of [null, 'a'.repeat(64)]) {

@@ -114,7 +114,7 @@ export class AuditController {
       ...(query.actor ? { actor: query.actor } : {}),
     });
     if (page.next !== undefined) {
-      const params = new URLSearchParams(Object.entries({ ...query, after: String(page.next) }).filter(([, v]) => v !== undefined) as [string, string][]);
+      const params = new URLSearchParams(Object.entries({ ...query, after: String(page.next) }).filter((entry): entry is [string, string] => entry[1] !== undefined));
       reply.header('X-Next-After', String(page.next));
       reply.header('Link', `</v1/audit/events?${params.toString()}>; rel="next"`);
     }

@@ -85,7 +85,8 @@ function checkTransfer(world: World, logBefore: readonly LoggedEvent[], outcome:
   rule(3, covers === !outcome.refusal, () => `${show(step)} was ${outcome.refusal ? `refused (${outcome.refusal.code}: ${outcome.refusal.detail})` : 'accepted'}, but the naive model says the basis ${covers ? 'covers' : 'does not cover'} it`);
   for (const e of outcome.appended) {
     const expected = naiveProvider(logBefore, step.basis, step.municipality);
-    rule(3, providerKeyOf(e.data.provider) === providerKeyOf(expected), () => `${show(step)} recorded the provider ${show(e.data.provider)}, the basis implies ${show(expected)}`);
+    const provider = e.type === 'ServiceTransferred' ? e.data.provider : undefined;
+    rule(3, providerKeyOf(provider) === providerKeyOf(expected), () => `${show(step)} recorded the provider ${show(provider)}, the basis implies ${show(expected)}`);
   }
 }
 
@@ -93,7 +94,7 @@ function checkTransfer(world: World, logBefore: readonly LoggedEvent[], outcome:
 function checkCorrection(logBefore: readonly LoggedEvent[], outcome: Outcome): void {
   for (const e of outcome.appended.filter((x) => x.type === 'CorrectionRecorded')) {
     count('correction');
-    const code = e.data.municipality as string;
+    const code = e.data.municipality;
     const standing = SERVICE_AREAS.flatMap((area) => standingTransfers(logBefore, code, area)).map((t) => t.transferId);
     rule(8, standing.includes(e.data.corrects.transferId), () => `the correction names ${e.data.corrects.transferId}, not a standing transfer of ${code}`);
     const r = e.data.replacement;
@@ -106,7 +107,7 @@ function checkCorrection(logBefore: readonly LoggedEvent[], outcome: Outcome): v
 
 /** Rule 5: every successor names a provision the decision ends, and becomes a transfer on the municipality's stream, effective the same day. */
 function checkSuccessors(world: World, logBefore: readonly LoggedEvent[], outcome: Outcome): void {
-  const deciding = outcome.appended.find((e) => ['MemberLeft', 'FederationDissolved', 'AgreementTerminated'].includes(e.type));
+  const deciding = outcome.appended.find((e) => e.type === 'MemberLeft' || e.type === 'FederationDissolved' || e.type === 'AgreementTerminated');
   if (!deciding) return;
   const named = deciding.data.successors as { municipality: string; serviceArea: string; basis: { kind: string; id?: string } }[];
   if (named.length > 0) count('successors');
@@ -125,6 +126,7 @@ function checkSuccessors(world: World, logBefore: readonly LoggedEvent[], outcom
     rule(
       5,
       recorded.stream === `municipality-${s.municipality}` &&
+        recorded.type === 'ServiceTransferred' &&
         recorded.data.effectiveFrom === deciding.data.effectiveFrom &&
         basisKeyOf(recorded.data.basis) === basisKeyOf(s.basis as never) &&
         recorded.data.successorOf?.eventId === deciding.id,

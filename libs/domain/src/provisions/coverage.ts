@@ -14,7 +14,7 @@ export interface ResolvedBases {
   agreements: Record<string, AgreementState>;
 }
 
-export const NO_RESOLVED_BASES: ResolvedBases = Object.freeze({ federations: {}, agreements: {} }) as ResolvedBases;
+export const NO_RESOLVED_BASES: ResolvedBases = Object.freeze({ federations: {}, agreements: {} });
 
 /**
  * Rule 3: a transfer of `serviceArea` to `municipality` from `date` on `basis` is accepted
@@ -55,7 +55,7 @@ export function assertBasisCovers(basis: Basis, municipality: string, serviceAre
     }
     default:
       // Input is validated before it gets here; this keeps a malformed basis out of the log regardless.
-      return refuse('validation-failed', `Unknown basis kind '${(basis as { kind?: unknown }).kind}'.`);
+      return refuse('validation-failed', `Unknown basis kind '${String((basis as { kind?: unknown }).kind)}'.`);
   }
 }
 

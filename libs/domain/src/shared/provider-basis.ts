@@ -15,7 +15,7 @@ export type ProviderRef =
   | { kind: 'federation'; id: string }
   | { kind: 'region'; code: string };
 
-export const IN_HOUSE: Basis = Object.freeze({ kind: 'in-house' }) as Basis;
+export const IN_HOUSE: Basis = Object.freeze({ kind: 'in-house' });
 
 export function basisKey(basis: Basis): string {
   return basis.kind === 'in-house' ? 'in-house' : `${basis.kind}:${basis.id}`;

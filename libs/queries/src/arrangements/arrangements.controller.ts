@@ -100,7 +100,7 @@ export class ArrangementsController {
   async list(@Query() query: ArrangementsQueryDto) {
     await this.scope.consistent(query);
     const { kind, status, party, serviceArea } = query;
-    return this.queries.execute(new ListArrangementsQuery({ kind, status, party, serviceArea }, this.scope.today()));
+    return this.queries.execute<ListArrangementsQuery, ArrangementSummary[]>(new ListArrangementsQuery({ kind, status, party, serviceArea }, this.scope.today()));
   }
 
   @Get('arrangements/:id/timeline')
@@ -109,7 +109,7 @@ export class ArrangementsController {
   @ApiOkResponse({ type: [TimelineEntryDto] })
   async timeline(@ArrangementIdParam() id: string, @Query() query: ConsistencyQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new ArrangementTimelineQuery(id));
+    return this.queries.execute<ArrangementTimelineQuery, TimelineEntry[]>(new ArrangementTimelineQuery(id));
   }
 
   @Get('federations/:id')

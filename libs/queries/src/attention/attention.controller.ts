@@ -32,6 +32,6 @@ export class AttentionController {
   @ApiOkResponse({ type: [AttentionItemDto] })
   async list(@Query() query: OnQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetAttentionQuery(this.scope.on(query), this.scope.knownAtMs(query)));
+    return this.queries.execute<GetAttentionQuery, AttentionItem[]>(new GetAttentionQuery(this.scope.on(query), this.scope.knownAtMs(query)));
   }
 }

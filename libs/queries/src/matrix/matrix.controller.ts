@@ -29,7 +29,7 @@ export class GetMatrixHandler implements IQueryHandler<GetMatrixQuery> {
 
 const CSV_COLUMNS = ['on', 'code', 'name', 'countyCode', 'serviceArea', 'providerKind', 'provider', 'providerName', 'basisKind', 'basisId', 'since', 'until', 'lapsed'];
 
-function csvField(value: unknown): string {
+function csvField(value: string | boolean | null | undefined): string {
   const text = value === null || value === undefined ? '' : String(value);
   // Quote when needed, and neutralise spreadsheet formulas (CSV injection).
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;

@@ -62,6 +62,8 @@ export class MunicipalitiesQuery extends ConsistencyQuery {
   county?: string;
 }
 
+type MunicipalityDetail = Awaited<ReturnType<GetMunicipalityHandler['execute']>>;
+
 @ApiTags('municipalities')
 @Controller('v1')
 export class MunicipalitiesController {
@@ -75,7 +77,7 @@ export class MunicipalitiesController {
   @ApiOkResponse({ type: [MunicipalityDto] })
   async list(@Query() query: MunicipalitiesQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new ListMunicipalitiesQuery(query.county));
+    return this.queries.execute<ListMunicipalitiesQuery, MunicipalityView[]>(new ListMunicipalitiesQuery(query.county));
   }
 
   @Get('municipalities/:code')
@@ -84,7 +86,7 @@ export class MunicipalitiesController {
   @ApiOkResponse({ type: MunicipalityDetailDto })
   async one(@CodeParam() code: string, @Query() query: ConsistencyQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetMunicipalityQuery(code, this.scope.today()));
+    return this.queries.execute<GetMunicipalityQuery, MunicipalityDetail>(new GetMunicipalityQuery(code, this.scope.today()));
   }
 
   @Get('municipalities/:code/timeline')
@@ -93,7 +95,7 @@ export class MunicipalitiesController {
   @ApiOkResponse({ type: [TimelineEntryDto] })
   async timeline(@CodeParam() code: string, @Query() query: ConsistencyQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new MunicipalityTimelineQuery(code));
+    return this.queries.execute<MunicipalityTimelineQuery, TimelineEntry[]>(new MunicipalityTimelineQuery(code));
   }
 
   @Get('service-areas')
@@ -101,7 +103,7 @@ export class MunicipalitiesController {
   @ApiOkResponse({ type: [ServiceAreaDto] })
   async serviceAreas(@Query() query: ConsistencyQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new ListServiceAreasQuery());
+    return this.queries.execute<ListServiceAreasQuery, ServiceAreaView[]>(new ListServiceAreasQuery());
   }
 }
 

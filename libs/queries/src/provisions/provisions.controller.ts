@@ -3,7 +3,8 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { KnownAtQuery, OnQuery, QueryScope } from '../http/as-of';
 import { CodeParam } from '../http/params';
-import { GetProvisionHistoryQuery, GetProvisionQuery, GetProvisionsQuery } from './provisions.queries';
+import { HistoryEntry, Provision } from '@samverkan/projections';
+import { GetProvisionHistoryQuery, GetProvisionQuery, GetProvisionsQuery, MunicipalityProvisions } from './provisions.queries';
 import { HistoryEntryDto, ProvisionDto, ProvisionsDto } from '../http/views.dto';
 import { ApiOkResponse } from '@nestjs/swagger';
 
@@ -21,7 +22,7 @@ export class ProvisionsController {
   @ApiOkResponse({ type: ProvisionsDto })
   async all(@CodeParam() code: string, @Query() query: OnQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetProvisionsQuery(code, this.scope.on(query), this.scope.knownAtMs(query)));
+    return this.queries.execute<GetProvisionsQuery, MunicipalityProvisions>(new GetProvisionsQuery(code, this.scope.on(query), this.scope.knownAtMs(query)));
   }
 
   @Get(':area')
@@ -31,7 +32,7 @@ export class ProvisionsController {
   @ApiOkResponse({ type: ProvisionDto })
   async one(@CodeParam() code: string, @Param('area') area: string, @Query() query: OnQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetProvisionQuery(code, area, this.scope.on(query), this.scope.knownAtMs(query)));
+    return this.queries.execute<GetProvisionQuery, Provision>(new GetProvisionQuery(code, area, this.scope.on(query), this.scope.knownAtMs(query)));
   }
 
   @Get(':area/history')
@@ -41,6 +42,6 @@ export class ProvisionsController {
   @ApiOkResponse({ type: [HistoryEntryDto] })
   async history(@CodeParam() code: string, @Param('area') area: string, @Query() query: KnownAtQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetProvisionHistoryQuery(code, area, this.scope.knownAtMs(query)));
+    return this.queries.execute<GetProvisionHistoryQuery, HistoryEntry[]>(new GetProvisionHistoryQuery(code, area, this.scope.knownAtMs(query)));
   }
 }

@@ -17,10 +17,17 @@ function assertKnown(runner: ProjectionRunner, code: string, area?: string): voi
   if (area !== undefined && !runner.model.hasServiceArea(area)) throw new DomainError('not-found', `There is no service area '${area}'.`);
 }
 
+/** What a municipality gets on a date: one provision per service area. */
+export interface MunicipalityProvisions {
+  municipality: string;
+  on: string;
+  provisions: Provision[];
+}
+
 @QueryHandler(GetProvisionsQuery)
 export class GetProvisionsHandler implements IQueryHandler<GetProvisionsQuery> {
   constructor(private readonly runner: ProjectionRunner) {}
-  async execute(q: GetProvisionsQuery): Promise<{ municipality: string; on: string; provisions: Provision[] }> {
+  async execute(q: GetProvisionsQuery): Promise<MunicipalityProvisions> {
     assertKnown(this.runner, q.code);
     return { municipality: q.code, on: q.on, provisions: this.runner.model.provisions(q.code, q.on, q.knownAtMs) };
   }

@@ -24,6 +24,8 @@ export class GetRecipientsHandler implements IQueryHandler<GetRecipientsQuery> {
   }
 }
 
+type Recipients = Awaited<ReturnType<GetRecipientsHandler['execute']>>;
+
 @ApiTags('provisions')
 @Controller('v1/providers')
 export class RecipientsController {
@@ -38,7 +40,7 @@ export class RecipientsController {
   @ApiOkResponse({ type: [RecipientDto] })
   async ofMunicipality(@CodeParam() code: string, @Query() query: OnQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetRecipientsQuery({ kind: 'municipality', code }, this.scope.on(query), this.scope.knownAtMs(query)));
+    return this.queries.execute<GetRecipientsQuery, Recipients>(new GetRecipientsQuery({ kind: 'municipality', code }, this.scope.on(query), this.scope.knownAtMs(query)));
   }
 
   @Get('federation/:id/recipients')
@@ -47,6 +49,6 @@ export class RecipientsController {
   @ApiOkResponse({ type: [RecipientDto] })
   async ofFederation(@ArrangementIdParam() id: string, @Query() query: OnQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute(new GetRecipientsQuery({ kind: 'federation', id }, this.scope.on(query), this.scope.knownAtMs(query)));
+    return this.queries.execute<GetRecipientsQuery, Recipients>(new GetRecipientsQuery({ kind: 'federation', id }, this.scope.on(query), this.scope.knownAtMs(query)));
   }
 }

@@ -6,20 +6,22 @@
  * coverage or timeline functions it is compared with (only their types), so a shared mistake
  * cannot hide.
  */
+import type { SamverkanEvent } from '../../events';
 import type { Basis, ProviderRef } from '../../shared/provider-basis';
 
-/** One recorded event as the model sees the log. */
-export interface LoggedEvent {
+/** An event of the register with its data as a plain object type, the way it reads back from the log's JSON. */
+type AsRecorded<E> = E extends { type: infer T; data: infer D } ? { type: T; data: { [K in keyof D]: D[K] } } : never;
+
+/** One recorded event as the model sees the log: one of the register's events, and where and when it was recorded. */
+export type LoggedEvent = AsRecorded<SamverkanEvent> & {
   /** Strictly increasing in recording order. */
   position: number;
   stream: string;
   revision: number;
   id: string;
-  type: string;
-  data: any;
   /** ISO instant; increases with position. */
   recordedAt: string;
-}
+};
 
 // ------------------------------------------------------------------------------------------------
 // Dates, written here rather than imported
@@ -79,15 +81,15 @@ export function federationOf(log: readonly LoggedEvent[], id: string): NaiveFede
   let federation: NaiveFederation | undefined;
   for (const e of log) {
     if (e.stream !== `federation-${id}`) continue;
-    const d = e.data;
-    if (e.type === 'FederationFormed') {
+    const { type, data: d } = e;
+    if (type === 'FederationFormed') {
       federation = { id, form: d.form, host: d.host, areas: [...d.serviceAreas], formedFrom: d.effectiveFrom, memberships: d.members.map((m: string) => ({ municipality: m, from: d.effectiveFrom })) };
-    } else if (federation && e.type === 'MemberJoined') {
+    } else if (federation && type === 'MemberJoined') {
       federation.memberships.push({ municipality: d.municipality, from: d.effectiveFrom });
-    } else if (federation && e.type === 'MemberLeft') {
+    } else if (federation && type === 'MemberLeft') {
       const open = federation.memberships.find((m) => m.municipality === d.municipality && m.until === undefined);
       if (open) open.until = d.effectiveFrom;
-    } else if (federation && e.type === 'FederationDissolved') {
+    } else if (federation && type === 'FederationDissolved') {
       federation.dissolvedFrom = d.effectiveFrom;
     }
   }
@@ -98,8 +100,8 @@ export function agreementOf(log: readonly LoggedEvent[], id: string): NaiveAgree
   let agreement: NaiveAgreement | undefined;
   for (const e of log) {
     if (e.stream !== `agreement-${id}`) continue;
-    const d = e.data;
-    if (e.type === 'AgreementProposed') {
+    const { type, data: d } = e;
+    if (type === 'AgreementProposed') {
       agreement = {
         id,
         kind: d.kind,
@@ -118,12 +120,12 @@ export function agreementOf(log: readonly LoggedEvent[], id: string): NaiveAgree
       };
     } else if (!agreement) {
       continue;
-    } else if (e.type === 'AgreementSigned') agreement.signed.push(d.party);
-    else if (e.type === 'CouncilDecisionRecorded') agreement.decided.push({ municipality: d.municipality, outcome: d.outcome });
-    else if (e.type === 'AgreementConcluded') agreement.concluded = true;
-    else if (e.type === 'AgreementRejected') agreement.rejected = true;
-    else if (e.type === 'AgreementExtended') agreement.validUntil = d.validUntil;
-    else if (e.type === 'AgreementTerminated') agreement.terminatedFrom = d.effectiveFrom;
+    } else if (type === 'AgreementSigned') agreement.signed.push(d.party);
+    else if (type === 'CouncilDecisionRecorded') agreement.decided.push({ municipality: d.municipality, outcome: d.outcome });
+    else if (type === 'AgreementConcluded') agreement.concluded = true;
+    else if (type === 'AgreementRejected') agreement.rejected = true;
+    else if (type === 'AgreementExtended') agreement.validUntil = d.validUntil;
+    else if (type === 'AgreementTerminated') agreement.terminatedFrom = d.effectiveFrom;
   }
   return agreement;
 }
@@ -295,7 +297,7 @@ export function naiveCell(log: readonly LoggedEvent[], municipality: string, are
     let carries = carriers.get(winner);
     if (!carries) carriers.set(winner, (carries = carrier(log, winner.basis, municipality, from)));
     const candidates = [from, day, ...days.filter((d) => d > from)].sort();
-    const firstEnd = candidates.find((d) => !(carries as (day: string) => boolean)(d));
+    const firstEnd = candidates.find((d) => !carries(d));
     if (firstEnd !== undefined && firstEnd <= day) return { basis: { kind: 'in-house' }, provider: inHouse, since: firstEnd, lapsed: true, until: untilNext };
     const ends = [firstEnd, nextTransfer].filter((d): d is string => d !== undefined).sort()[0];
     return { basis: winner.basis, provider: winner.provider, since: from, lapsed: false, until: ends === undefined ? undefined : previousDay(ends) };

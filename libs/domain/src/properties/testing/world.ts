@@ -85,9 +85,9 @@ export class World {
     readonly serviceAreas: readonly string[],
   ) {
     for (const code of municipalities) {
-      this.decideOn(municipalityDecider as AnyDecider, `municipality-${code}`, { type: 'RegisterMunicipality', code, name: `Kommun ${code}`, countyCode: code.slice(0, 2), countyName: `Län ${code.slice(0, 2)}` });
+      this.decideOn(municipalityDecider, `municipality-${code}`, { type: 'RegisterMunicipality', code, name: `Kommun ${code}`, countyCode: code.slice(0, 2), countyName: `Län ${code.slice(0, 2)}` });
     }
-    for (const slug of serviceAreas) this.decideOn(serviceAreaDecider as AnyDecider, `servicearea-${slug}`, { type: 'DefineServiceArea', slug, nameSv: slug, nameEn: slug });
+    for (const slug of serviceAreas) this.decideOn(serviceAreaDecider, `servicearea-${slug}`, { type: 'DefineServiceArea', slug, nameSv: slug, nameEn: slug });
   }
 
   stream(name: string): readonly LoggedEvent[] {
@@ -118,47 +118,47 @@ export class World {
       case 'FormFederation': {
         this.assertIdFree(step.id);
         const { type: _, ...rest } = step;
-        return this.decide(federationDecider as AnyDecider, `federation-${step.id}`, step, { type: 'FormFederation', name: `Förbund ${step.id}`, ...rest } satisfies FederationCommand);
+        return this.decide(federationDecider, `federation-${step.id}`, step, { type: 'FormFederation', name: `Förbund ${step.id}`, ...rest } satisfies FederationCommand);
       }
       case 'JoinFederation':
         this.assertKnown([step.municipality], []);
-        return this.decide(federationDecider as AnyDecider, `federation-${step.id}`, step, { type: 'JoinFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom } satisfies FederationCommand);
+        return this.decide(federationDecider, `federation-${step.id}`, step, { type: 'JoinFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom } satisfies FederationCommand);
       case 'LeaveFederation': {
         this.assertKnown([step.municipality, ...step.successors.map((s) => s.municipality)], step.successors.map((s) => s.serviceArea));
         const command: FederationCommand = { type: 'LeaveFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)) };
-        return this.withSuccessors(this.decide(federationDecider as AnyDecider, `federation-${step.id}`, step, command), step);
+        return this.withSuccessors(this.decide(federationDecider, `federation-${step.id}`, step, command), step);
       }
       case 'DissolveFederation': {
         this.assertKnown(step.successors.map((s) => s.municipality), step.successors.map((s) => s.serviceArea));
         const command: FederationCommand = { type: 'DissolveFederation', decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)) };
-        return this.withSuccessors(this.decide(federationDecider as AnyDecider, `federation-${step.id}`, step, command), step);
+        return this.withSuccessors(this.decide(federationDecider, `federation-${step.id}`, step, command), step);
       }
       case 'RecordReview': {
         const command = { type: 'RecordReview' as const, reviewedOn: step.reviewedOn, outcome: step.outcome };
-        if (this.stream(`federation-${step.id}`).length > 0) return this.decide(federationDecider as AnyDecider, `federation-${step.id}`, step, command);
-        if (this.stream(`agreement-${step.id}`).length > 0) return this.decide(agreementDecider as AnyDecider, `agreement-${step.id}`, step, command);
+        if (this.stream(`federation-${step.id}`).length > 0) return this.decide(federationDecider, `federation-${step.id}`, step, command);
+        if (this.stream(`agreement-${step.id}`).length > 0) return this.decide(agreementDecider, `agreement-${step.id}`, step, command);
         throw new DomainError('not-found', `No federation, joint committee or agreement '${step.id}'.`);
       }
       case 'ProposeAgreement': {
         this.assertIdFree(step.id);
         const { type: _, ...rest } = step;
-        return this.decide(agreementDecider as AnyDecider, `agreement-${step.id}`, step, { type: 'ProposeAgreement', title: `Avtal ${step.id}`, ...rest } satisfies AgreementCommand);
+        return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'ProposeAgreement', title: `Avtal ${step.id}`, ...rest } satisfies AgreementCommand);
       }
       case 'SignAgreement':
-        return this.decide(agreementDecider as AnyDecider, `agreement-${step.id}`, step, { type: 'SignAgreement', party: step.party, signedOn: step.signedOn } satisfies AgreementCommand);
+        return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'SignAgreement', party: step.party, signedOn: step.signedOn } satisfies AgreementCommand);
       case 'RecordCouncilDecision':
-        return this.decide(agreementDecider as AnyDecider, `agreement-${step.id}`, step, { type: 'RecordCouncilDecision', municipality: step.municipality, decidedOn: step.decidedOn, outcome: step.outcome } satisfies AgreementCommand);
+        return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'RecordCouncilDecision', municipality: step.municipality, decidedOn: step.decidedOn, outcome: step.outcome } satisfies AgreementCommand);
       case 'ExtendAgreement':
-        return this.decide(agreementDecider as AnyDecider, `agreement-${step.id}`, step, { type: 'ExtendAgreement', validUntil: step.validUntil, decidedOn: step.decidedOn } satisfies AgreementCommand);
+        return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'ExtendAgreement', validUntil: step.validUntil, decidedOn: step.decidedOn } satisfies AgreementCommand);
       case 'TerminateAgreement': {
         this.assertKnown(step.successors.map((s) => s.municipality), step.successors.map((s) => s.serviceArea));
         const command: AgreementCommand = { type: 'TerminateAgreement', decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, reason: 'property test', successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)) };
-        return this.withSuccessors(this.decide(agreementDecider as AnyDecider, `agreement-${step.id}`, step, command), step);
+        return this.withSuccessors(this.decide(agreementDecider, `agreement-${step.id}`, step, command), step);
       }
       case 'TransferService':
         return this.transfer(step, `t-${commandNo}`);
       case 'CorrectTransfer': {
-        const recorded = this.stream(`municipality-${step.municipality}`).filter((e) => e.type === 'ServiceTransferred').map((e) => e.data.transferId as string);
+        const recorded = this.stream(`municipality-${step.municipality}`).filter((e) => e.type === 'ServiceTransferred').map((e) => e.data.transferId);
         const transferId = recorded.length > 0 && step.pick % 4 !== 3 ? recorded[step.pick % recorded.length] : `no-such-transfer-${step.pick}`;
         const r = step.replacement;
         if (r) this.assertKnown([], [r.serviceArea]);
@@ -169,19 +169,19 @@ export class World {
           ...(r ? { replacement: { transferId: `r-${commandNo}`, ...r } } : {}),
           bases: r ? this.resolve([r.basis]) : { federations: {}, agreements: {} },
         };
-        return this.decide(municipalityDecider as AnyDecider, `municipality-${step.municipality}`, step, command);
+        return this.decide(municipalityDecider, `municipality-${step.municipality}`, step, command);
       }
       case 'StartStudy': {
         this.assertIdFree(step.id);
         const { type: _, ...rest } = step;
-        return this.decide(studyDecider as AnyDecider, `study-${step.id}`, step, { type: 'StartStudy', kind: 'feasibility', title: `Studie ${step.id}`, otherParties: [], ...rest } satisfies StudyCommand);
+        return this.decide(studyDecider, `study-${step.id}`, step, { type: 'StartStudy', kind: 'feasibility', title: `Studie ${step.id}`, otherParties: [], ...rest } satisfies StudyCommand);
       }
       case 'ScheduleMilestone':
-        return this.decide(studyDecider as AnyDecider, `study-${step.id}`, step, { type: 'ScheduleMilestone', milestoneId: step.milestoneId, title: step.milestoneId, due: step.due } satisfies StudyCommand);
+        return this.decide(studyDecider, `study-${step.id}`, step, { type: 'ScheduleMilestone', milestoneId: step.milestoneId, title: step.milestoneId, due: step.due } satisfies StudyCommand);
       case 'ReachMilestone':
-        return this.decide(studyDecider as AnyDecider, `study-${step.id}`, step, { type: 'ReachMilestone', milestoneId: step.milestoneId, reachedOn: step.reachedOn } satisfies StudyCommand);
+        return this.decide(studyDecider, `study-${step.id}`, step, { type: 'ReachMilestone', milestoneId: step.milestoneId, reachedOn: step.reachedOn } satisfies StudyCommand);
       case 'ConcludeStudy':
-        return this.decide(studyDecider as AnyDecider, `study-${step.id}`, step, { type: 'ConcludeStudy', concludedOn: step.concludedOn, recommendation: 'proceed', summary: 'property test' } satisfies StudyCommand);
+        return this.decide(studyDecider, `study-${step.id}`, step, { type: 'ConcludeStudy', concludedOn: step.concludedOn, recommendation: 'proceed', summary: 'property test' } satisfies StudyCommand);
     }
   }
 
@@ -197,7 +197,7 @@ export class World {
       bases: this.resolve([step.basis]),
       ...(successorOf ? { successorOf } : {}),
     };
-    return this.decide(municipalityDecider as AnyDecider, `municipality-${step.municipality}`, step, command);
+    return this.decide(municipalityDecider, `municipality-${step.municipality}`, step, command);
   }
 
   /** Rule 5, as the process manager does it: each successor becomes a transfer effective the same day. */
@@ -258,16 +258,20 @@ export class World {
     const decided = decider.decide(command, deepFreeze(this.fold(decider, stream)));
     const list = this.streams.get(stream) ?? [];
     this.clock += 1000;
-    const appended = decided.map((event, index) => ({
-      position: this.log.length + 1 + index,
-      stream,
-      revision: list.length + index,
-      id: `${stream}@${list.length + index}`,
-      type: event.type,
-      // Stored as JSON, as the stores do: nothing the decider keeps can reach into the log.
-      data: deepFreeze(JSON.parse(JSON.stringify(event.data))),
-      recordedAt: new Date(this.clock).toISOString(),
-    }));
+    const appended = decided.map(
+      (event, index) =>
+        // The deciders decide the register's events, so each is one of LoggedEvent's.
+        ({
+          position: this.log.length + 1 + index,
+          stream,
+          revision: list.length + index,
+          id: `${stream}@${list.length + index}`,
+          type: event.type,
+          // Stored as JSON, as the stores do: nothing the decider keeps can reach into the log.
+          data: deepFreeze(JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>),
+          recordedAt: new Date(this.clock).toISOString(),
+        }) as LoggedEvent,
+    );
     this.streams.set(stream, [...list, ...appended]);
     this.log.push(...appended);
     return appended;
