@@ -1,5 +1,5 @@
 import { RequestValidationError } from '@samverkan/shared';
-import { TransferServiceDto } from '../../../libs/commands/src/transfer-service/transfer-service.dto';
+import { TransferServiceDto } from '../../../libs/commands/src/transfer-service/transfer-service.controller';
 import { MAX_BODY_DEPTH, requestValidationPipe } from './validation';
 
 /**

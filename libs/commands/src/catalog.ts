@@ -1,4 +1,5 @@
-import { DomainError } from '@samverkan/domain';
+import { Unknowns } from '@samverkan/domain';
+import { regionName } from '@samverkan/reference-data';
 
 /**
  * What the register knows exists: municipalities and service areas (the vocabulary can
@@ -8,9 +9,12 @@ export abstract class Catalog {
   abstract hasMunicipality(code: string): boolean;
   abstract hasServiceArea(slug: string): boolean;
 
-  /** 404 for the first unknown code or slug. */
-  assertKnown(input: { municipalities?: string[]; serviceAreas?: string[] }): void {
-    for (const code of input.municipalities ?? []) if (!this.hasMunicipality(code)) throw new DomainError('not-found', `There is no municipality ${code}.`);
-    for (const slug of input.serviceAreas ?? []) if (!this.hasServiceArea(slug)) throw new DomainError('not-found', `There is no service area '${slug}'.`);
+  /** The codes, slugs and region (county) codes among these that the register does not know, for the decider to refuse. */
+  unknown(named: { municipalities?: readonly string[]; serviceAreas?: readonly string[]; regions?: readonly string[] }): Unknowns {
+    return {
+      municipalities: (named.municipalities ?? []).filter((code) => !this.hasMunicipality(code)),
+      serviceAreas: (named.serviceAreas ?? []).filter((slug) => !this.hasServiceArea(slug)),
+      regions: (named.regions ?? []).filter((code) => regionName(code) === undefined),
+    };
   }
 }

@@ -29,6 +29,6 @@ import { USE_CASE_CONTROLLERS, USE_CASE_HANDLERS } from './use-cases';
     ReferenceSeeder,
     ...USE_CASE_HANDLERS,
   ],
-  exports: [StreamStateCache, CommandPath, IdempotencyIndex, ArrangementLoader, SuccessorTransfers, ReferenceSeeder],
+  exports: [IdempotencyIndex, ReferenceSeeder],
 })
 export class CommandsModule {}

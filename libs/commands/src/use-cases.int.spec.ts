@@ -11,25 +11,25 @@ import { CommandContext, newCommandContext } from './command-path/command-contex
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-path/command-errors';
 import { CommandResult } from './command-path/command-result';
 import { CommandsModule } from './commands.module';
-import { CorrectTransferCommand } from './correct-transfer/correct-transfer.handler';
-import { DefineServiceAreaCommand } from './define-service-area/define-service-area.handler';
-import { DissolveFederationCommand } from './dissolve-federation/dissolve-federation.handler';
-import { ExtendAgreementCommand } from './extend-agreement/extend-agreement.handler';
-import { FormFederationCommand } from './form-federation/form-federation.handler';
-import { JoinFederationCommand } from './join-federation/join-federation.handler';
-import { LeaveFederationCommand } from './leave-federation/leave-federation.handler';
-import { ProposeAgreementCommand, ProposeAgreementInput } from './propose-agreement/propose-agreement.handler';
-import { ReachMilestoneCommand } from './reach-milestone/reach-milestone.handler';
-import { RecordCouncilDecisionCommand } from './record-council-decision/record-council-decision.handler';
-import { RecordReviewCommand } from './record-review/record-review.handler';
+import { CorrectTransferCommand } from './correct-transfer/correct-transfer.controller';
+import { DefineServiceAreaCommand } from './define-service-area/define-service-area.controller';
+import { DissolveFederationCommand } from './dissolve-federation/dissolve-federation.controller';
+import { ExtendAgreementCommand } from './extend-agreement/extend-agreement.controller';
+import { FormFederationCommand } from './form-federation/form-federation.controller';
+import { JoinFederationCommand } from './join-federation/join-federation.controller';
+import { LeaveFederationCommand } from './leave-federation/leave-federation.controller';
+import { ProposeAgreementCommand, ProposeAgreementDto as ProposeAgreementInput } from './propose-agreement/propose-agreement.controller';
+import { ReachMilestoneCommand } from './reach-milestone/reach-milestone.controller';
+import { RecordCouncilDecisionCommand } from './record-council-decision/record-council-decision.controller';
+import { RecordReviewCommand } from './record-review/record-review.controller';
 import { ReferenceSeeder } from './reference-seeding/reference-seeder';
-import { ScheduleMilestoneCommand } from './schedule-milestone/schedule-milestone.handler';
-import { SignAgreementCommand } from './sign-agreement/sign-agreement.handler';
-import { StartStudyCommand } from './start-study/start-study.handler';
-import { ConcludeStudyCommand } from './conclude-study/conclude-study.handler';
-import { TerminateAgreementCommand } from './terminate-agreement/terminate-agreement.handler';
-import { TransferServiceCommand } from './transfer-service/transfer-service.handler';
-import { FormFederationDto } from './form-federation/form-federation.dto';
+import { ScheduleMilestoneCommand } from './schedule-milestone/schedule-milestone.controller';
+import { SignAgreementCommand } from './sign-agreement/sign-agreement.controller';
+import { StartStudyCommand } from './start-study/start-study.controller';
+import { ConcludeStudyCommand } from './conclude-study/conclude-study.controller';
+import { TerminateAgreementCommand } from './terminate-agreement/terminate-agreement.controller';
+import { TransferServiceCommand } from './transfer-service/transfer-service.controller';
+import { FormFederationDto } from './form-federation/form-federation.controller';
 
 /** The catalog the app builds from the read model, here straight from the reference data. */
 class ReferenceCatalog extends Catalog {

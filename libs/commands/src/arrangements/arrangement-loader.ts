@@ -1,32 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  AgreementState,
-  Basis,
-  Decider,
-  DomainError,
-  FederationState,
-  ResolvedBases,
-  StreamCategory,
-  StreamEvents,
-  StreamName,
-  StudyState,
-  agreementDecider,
-  federationDecider,
-  streams,
-  studyDecider,
-} from '@samverkan/domain';
+import { ARRANGEMENT_CATEGORIES, AgreementState, ArrangementCategory, Basis, FederationState, ResolvedBases, agreementDecider, federationDecider, streams } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
-import { AsOf, Loaded, foldAsOf } from '@samverkan/shared';
 import { StreamStateCache } from '../command-path/stream-state-cache';
-
-export type ArrangementStreamKind = 'federation' | 'agreement' | 'study';
-
 
 /**
  * Reads arrangements straight from their streams (never from a read model), for deciding
- * commands that depend on another stream and for full-state queries that must be exact. The
- * current state comes from the command path's state cache (its fold plus the stream's tail);
- * a past state (`asOf`) is folded from the stream.
+ * commands that depend on another stream: the current state from the command path's state
+ * cache (its fold plus the stream's tail).
  */
 @Injectable()
 export class ArrangementLoader {
@@ -35,16 +15,12 @@ export class ArrangementLoader {
     private readonly states: StreamStateCache,
   ) {}
 
-  federation(id: string, asOf: AsOf = {}): Promise<Loaded<FederationState>> {
-    return this.load(streams.federation(id), federationDecider, asOf);
+  async federation(id: string): Promise<FederationState> {
+    return (await this.states.load(streams.federation(id), federationDecider)).state;
   }
 
-  agreement(id: string, asOf: AsOf = {}): Promise<Loaded<AgreementState>> {
-    return this.load(streams.agreement(id), agreementDecider, asOf);
-  }
-
-  study(id: string, asOf: AsOf = {}): Promise<Loaded<StudyState>> {
-    return this.load(streams.study(id), studyDecider, asOf);
+  async agreement(id: string): Promise<AgreementState> {
+    return (await this.states.load(streams.agreement(id), agreementDecider)).state;
   }
 
   /** Loads every arrangement the bases name, with the federation that provides under an agreement. */
@@ -52,11 +28,11 @@ export class ArrangementLoader {
     const resolved: ResolvedBases = { federations: {}, agreements: {} };
     for (const basis of bases) {
       if (basis.kind === 'federation' || basis.kind === 'joint-committee') {
-        resolved.federations[basis.id] ??= (await this.federation(basis.id)).state;
+        resolved.federations[basis.id] ??= await this.federation(basis.id);
       } else if (basis.kind === 'agreement') {
-        const agreement = (resolved.agreements[basis.id] ??= (await this.agreement(basis.id)).state);
+        const agreement = (resolved.agreements[basis.id] ??= await this.agreement(basis.id));
         const provider = agreement.provider;
-        if (provider?.kind === 'federation') resolved.federations[provider.id] ??= (await this.federation(provider.id)).state;
+        if (provider?.kind === 'federation') resolved.federations[provider.id] ??= await this.federation(provider.id);
       }
     }
     return resolved;
@@ -73,32 +49,22 @@ export class ArrangementLoader {
     const own = basisStream(basis);
     if (own === undefined) return [];
     if (basis.kind !== 'agreement') return [own];
-    const provider = (await this.agreement(basis.id)).state.provider;
+    const provider = (await this.agreement(basis.id)).provider;
     return provider?.kind === 'federation' ? [own, streams.federation(provider.id)] : [own];
   }
 
-  /** Federations, joint committees, agreements and studies share one id space. */
-  async assertIdFree(id: string): Promise<void> {
-    for (const stream of [streams.federation(id), streams.agreement(id), streams.study(id)]) {
-      const existing = await this.store.readStream(stream, { maxCount: 1 });
-      if (existing.length > 0) throw new DomainError('already-exists', `The id '${id}' is already used by ${existing[0].type === 'StudyStarted' ? 'a study' : existing[0].type === 'AgreementProposed' ? 'an agreement' : 'a federation or joint committee'}.`);
-    }
-  }
-
-  /** Which kind of arrangement holds `id`, if any. */
-  async kindOf(id: string): Promise<ArrangementStreamKind | undefined> {
-    for (const kind of ['federation', 'agreement', 'study'] as const) {
-      if ((await this.store.readStream(`${kind}-${id}`, { maxCount: 1 })).length > 0) return kind;
+  /** Which kind of arrangement holds `id`, if any (federations, joint committees, agreements and studies share one id space). */
+  async kindOf(id: string): Promise<ArrangementCategory | undefined> {
+    for (const category of ARRANGEMENT_CATEGORIES) {
+      if ((await this.store.readStream(streams[category](id), { maxCount: 1 })).length > 0) return category;
     }
     return undefined;
   }
 
-  private async load<C extends StreamCategory, S>(stream: StreamName<C>, decider: Decider<never, StreamEvents[C], S>, asOf: AsOf): Promise<Loaded<S>> {
-    if (asOf.atRevision === undefined && asOf.knownAt === undefined) {
-      const { state, revision } = await this.states.load(stream, decider);
-      return { state, revision };
-    }
-    return foldAsOf(stream, decider, await this.store.readStream(stream), asOf);
+  /** The ids among these that name no federation (a joint committee is not one). */
+  async notFederations(ids: string[]): Promise<string[]> {
+    const found = await Promise.all(ids.map(async (id) => ({ id, federation: await this.federation(id) })));
+    return found.filter(({ federation }) => federation.status === 'none' || federation.form !== 'federation').map(({ id }) => id);
   }
 }
 

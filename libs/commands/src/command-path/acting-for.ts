@@ -28,7 +28,7 @@ export function assertActsFor(context: CommandContext, required: ActsFor | reado
   const scope = context.actingFor;
   if (scope === undefined) return;
   const held = new Set(scope);
-  for (const actsFor of Array.isArray(required) ? required : [required]) assertHeld(context, held, actsFor);
+  for (const actsFor of ([] as readonly ActsFor[]).concat(required)) assertHeld(context, held, actsFor);
 }
 
 function assertHeld(context: CommandContext, held: ReadonlySet<string>, actsFor: ActsFor): void {

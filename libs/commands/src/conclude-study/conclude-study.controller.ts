@@ -1,29 +1,36 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { ConcludeStudyDto } from './conclude-study.dto';
-import { ConcludeStudyCommand } from './conclude-study.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField, EnumField, TextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAny, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/studies')
-export class ConcludeStudyController {
-  constructor(private readonly commands: CommandBus) {}
+export const RECOMMENDATIONS = ['proceed', 'partly', 'do-not-proceed'] as const;
 
+export class ConcludeStudyDto {
+  @CalendarDateField('The date it was concluded', '2020-12-15')
+  concludedOn!: string;
+
+  @EnumField(RECOMMENDATIONS, 'What the study recommends', 'proceed')
+  recommendation!: (typeof RECOMMENDATIONS)[number];
+
+  @TextField('A summary of the conclusion', 'Joint physical planning across LA Linköping continues as a standing cooperation.', 2000)
+  summary!: string;
+}
+
+export class ConcludeStudyCommand extends StreamCommand<ConcludeStudyDto> {}
+
+/** Concludes a study with its recommendation. */
+@CommandHandler(ConcludeStudyCommand)
+export class ConcludeStudyHandler extends UseCaseHandler<ConcludeStudyCommand> {
+  execute({ id, body, context }: ConcludeStudyCommand) {
+    return this.path.run({ ...on.study(id), context, actsFor: (state) => actsForAny(state.parties, 'conclude it as one of its parties'), command: () => ({ type: 'ConcludeStudy' as const, ...body }) });
+  }
+}
+
+@CommandController('v1/studies')
+export class ConcludeStudyController extends CommandSender {
   @Post(':id/conclusion')
-  @HttpCode(200)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The study')
-  @ApiOperation({ summary: 'Conclude a study with its recommendation' })
-  @ApiOkResponse({ type: CommandResultDto })
-  async conclude(@IdParam() id: string, @Body() body: ConcludeStudyDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<ConcludeStudyCommand, CommandResult>(
-      new ConcludeStudyCommand(id, { concludedOn: body.concludedOn, recommendation: body.recommendation, summary: body.summary }, context),
-    );
-    return withEtag(reply, result);
+  @CommandRoute('Conclude a study with its recommendation', { status: 200, ids: { id: 'The study' } })
+  conclude(@IdParam() id: string, @Body() body: ConcludeStudyDto, @CommandCtx() context: CommandContext) {
+    return this.send(new ConcludeStudyCommand(id, body, context));
   }
 }

@@ -1,26 +1,38 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { DefineServiceAreaDto } from './define-service-area.dto';
-import { DefineServiceAreaCommand } from './define-service-area.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { ServiceAreaField, TextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, CreateCommand, UseCaseHandler, actsForAny, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/service-areas')
-export class DefineServiceAreaController {
-  constructor(private readonly commands: CommandBus) {}
+export class DefineServiceAreaDto {
+  @ServiceAreaField('school-meals')
+  slug!: string;
 
+  @TextField('The Swedish name', 'Skolmåltider')
+  nameSv!: string;
+
+  @TextField('The English name', 'School meals')
+  nameEn!: string;
+}
+
+export class DefineServiceAreaCommand extends CreateCommand<DefineServiceAreaDto> {}
+
+/**
+ * Adds a service area to the vocabulary (it can only grow). The stream decides whether the slug
+ * exists, not the catalog (which may lag the log), and only after the Idempotency-Key, so a retry
+ * gets its first answer.
+ */
+@CommandHandler(DefineServiceAreaCommand)
+export class DefineServiceAreaHandler extends UseCaseHandler<DefineServiceAreaCommand> {
+  execute({ body, context }: DefineServiceAreaCommand) {
+    return this.path.run({ ...on.serviceArea(body.slug), context, actsFor: () => actsForAny([], 'define service areas (an admin task)'), command: () => ({ type: 'AddServiceArea' as const, ...body }) });
+  }
+}
+
+@CommandController('v1/service-areas')
+export class DefineServiceAreaController extends CommandSender {
   @Post()
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiOperation({ summary: 'Add a service area to the vocabulary; an existing slug is 409 already-exists' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async define(@Body() body: DefineServiceAreaDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<DefineServiceAreaCommand, CommandResult>(new DefineServiceAreaCommand({ slug: body.slug, nameSv: body.nameSv, nameEn: body.nameEn }, context));
-    return withEtag(reply, result);
+  @CommandRoute('Add a service area to the vocabulary; an existing slug is 409 already-exists')
+  define(@Body() body: DefineServiceAreaDto, @CommandCtx() context: CommandContext) {
+    return this.send(new DefineServiceAreaCommand(body, context));
   }
 }

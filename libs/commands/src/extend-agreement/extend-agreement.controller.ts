@@ -1,27 +1,31 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { ExtendAgreementDto } from './extend-agreement.dto';
-import { ExtendAgreementCommand } from './extend-agreement.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAny, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/agreements')
-export class ExtendAgreementController {
-  constructor(private readonly commands: CommandBus) {}
+export class ExtendAgreementDto {
+  @CalendarDateField('The new last day of its term (after the current one)', '2024-12-31')
+  validUntil!: string;
 
+  @CalendarDateField('The date the extension was decided', '2022-06-20')
+  decidedOn!: string;
+}
+
+export class ExtendAgreementCommand extends StreamCommand<ExtendAgreementDto> {}
+
+/** Moves the end of an agreement's term later, so provisions resting on it do not lapse (rule 4). */
+@CommandHandler(ExtendAgreementCommand)
+export class ExtendAgreementHandler extends UseCaseHandler<ExtendAgreementCommand> {
+  execute({ id, body, context }: ExtendAgreementCommand) {
+    return this.path.run({ ...on.agreement(id), context, actsFor: (state) => actsForAny(state.parties, 'extend it as one of its parties'), command: () => ({ type: 'ExtendAgreement' as const, ...body }) });
+  }
+}
+
+@CommandController('v1/agreements')
+export class ExtendAgreementController extends CommandSender {
   @Post(':id/extension')
-  @HttpCode(200)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The agreement')
-  @ApiOperation({ summary: "Extend the agreement's term to a later validUntil" })
-  @ApiOkResponse({ type: CommandResultDto })
-  async extend(@IdParam() id: string, @Body() body: ExtendAgreementDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<ExtendAgreementCommand, CommandResult>(new ExtendAgreementCommand(id, { validUntil: body.validUntil, decidedOn: body.decidedOn }, context));
-    return withEtag(reply, result);
+  @CommandRoute("Extend the agreement's term to a later validUntil", { status: 200, ids: { id: 'The agreement' } })
+  extend(@IdParam() id: string, @Body() body: ExtendAgreementDto, @CommandCtx() context: CommandContext) {
+    return this.send(new ExtendAgreementCommand(id, body, context));
   }
 }

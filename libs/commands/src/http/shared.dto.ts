@@ -8,7 +8,7 @@ const PROVIDER_KINDS = ['municipality', 'federation', 'region'] as const;
 
 export class BasisDto {
   @ApiProperty({ enum: BASIS_KINDS, example: 'agreement' })
-  @IsIn(BASIS_KINDS as unknown as string[], { message: `kind must be one of: ${BASIS_KINDS.join(', ')}` })
+  @IsIn([...BASIS_KINDS], { message: `kind must be one of: ${BASIS_KINDS.join(', ')}` })
   kind!: Basis['kind'];
 
   @ApiPropertyOptional({ type: String, pattern: ID_PATTERN.source, description: 'The arrangement id; required unless kind is in-house, where it must be absent', example: 'lkp-buys-payroll-2020' })
@@ -22,7 +22,7 @@ export function toBasis(dto: BasisDto): Basis {
 
 export class ProviderDto {
   @ApiProperty({ enum: PROVIDER_KINDS, example: 'municipality' })
-  @IsIn(PROVIDER_KINDS as unknown as string[], { message: `kind must be one of: ${PROVIDER_KINDS.join(', ')}` })
+  @IsIn([...PROVIDER_KINDS], { message: `kind must be one of: ${PROVIDER_KINDS.join(', ')}` })
   kind!: ProviderRef['kind'];
 
   @ApiPropertyOptional({ type: String, description: 'A municipality code (4 digits) or a region code (2 digits, the county); absent for a federation', example: '0581' })
@@ -52,14 +52,7 @@ export class SuccessorDto {
   basis!: BasisDto;
 }
 
-/** A decision names at most one successor per municipality and service area. */
-export function DistinctSuccessors(): PropertyDecorator {
-  return Check(
-    (successors) => !Array.isArray(successors) || new Set(successors.map((s: Partial<SuccessorDto> | null) => `${s?.municipality}/${s?.serviceArea}`)).size === successors.length,
-    'successors must name each municipality and service area at most once',
-  );
-}
-
+/** The successors of a dissolution, departure or termination (rule 5), with domain bases. */
 export function toSuccessors(dtos: SuccessorDto[] | undefined): Successor[] {
   return (dtos ?? []).map((s) => ({ municipality: s.municipality, serviceArea: s.serviceArea, basis: toBasis(s.basis) }));
 }

@@ -1,29 +1,42 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { JoinFederationDto } from './join-federation.dto';
-import { JoinFederationCommand } from './join-federation.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField, MunicipalityCodeField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAll, actsForAny, currentMembers, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/federations')
-export class JoinFederationController {
-  constructor(private readonly commands: CommandBus) {}
+export class JoinFederationDto {
+  @MunicipalityCodeField('The municipality that joins', '0581')
+  municipality!: string;
 
+  @CalendarDateField('The date it was decided', '2011-11-29')
+  decidedOn!: string;
+
+  @CalendarDateField('The date the membership starts', '2012-01-01')
+  effectiveFrom!: string;
+}
+
+export class JoinFederationCommand extends StreamCommand<JoinFederationDto> {}
+
+/** A municipality becomes a member of a federation or joint committee from effectiveFrom. */
+@CommandHandler(JoinFederationCommand)
+export class JoinFederationHandler extends UseCaseHandler<JoinFederationCommand> {
+  execute({ id, body, context }: JoinFederationCommand) {
+    const { municipality } = body;
+    return this.path.run({
+      ...on.federation(id),
+      context,
+      // Both sides of a join: the municipality that joins, and the federation through one of its members. A writer
+      // for the joining municipality alone could otherwise join any federation and then dissolve it as a member.
+      actsFor: (state) => [actsForAll([municipality], `record that ${municipality} joins`), actsForAny(currentMembers(state), `admit ${municipality} as one of its members`)],
+      command: () => ({ type: 'JoinFederation' as const, ...body, unknown: this.catalog.unknown({ municipalities: [municipality] }) }),
+    });
+  }
+}
+
+@CommandController('v1/federations')
+export class JoinFederationController extends CommandSender {
   @Post(':id/members')
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The federation or joint committee')
-  @ApiOperation({ summary: 'A municipality joins a federation or joint committee from effectiveFrom' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async join(@IdParam() id: string, @Body() body: JoinFederationDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<JoinFederationCommand, CommandResult>(
-      new JoinFederationCommand(id, { municipality: body.municipality, decidedOn: body.decidedOn, effectiveFrom: body.effectiveFrom }, context),
-    );
-    return withEtag(reply, result);
+  @CommandRoute('A municipality joins a federation or joint committee from effectiveFrom', { ids: { id: 'The federation or joint committee' } })
+  join(@IdParam() id: string, @Body() body: JoinFederationDto, @CommandCtx() context: CommandContext) {
+    return this.send(new JoinFederationCommand(id, body, context));
   }
 }

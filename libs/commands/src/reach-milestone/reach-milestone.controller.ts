@@ -1,34 +1,29 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { ReachMilestoneDto } from './reach-milestone.dto';
-import { ReachMilestoneCommand } from './reach-milestone.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAny, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/studies')
-export class ReachMilestoneController {
-  constructor(private readonly commands: CommandBus) {}
+export class ReachMilestoneDto {
+  @CalendarDateField('The date it was reached', '2019-06-14')
+  reachedOn!: string;
+}
 
+/** The milestone comes from the path, beside the study's id. */
+export class ReachMilestoneCommand extends StreamCommand<ReachMilestoneDto & { milestoneId: string }> {}
+
+/** Records that a scheduled milestone was reached. */
+@CommandHandler(ReachMilestoneCommand)
+export class ReachMilestoneHandler extends UseCaseHandler<ReachMilestoneCommand> {
+  execute({ id, body, context }: ReachMilestoneCommand) {
+    return this.path.run({ ...on.study(id), context, actsFor: (state) => actsForAny(state.parties, 'record milestones as one of its parties'), command: () => ({ type: 'ReachMilestone' as const, ...body }) });
+  }
+}
+
+@CommandController('v1/studies')
+export class ReachMilestoneController extends CommandSender {
   @Post(':id/milestones/:milestoneId/reached')
-  @HttpCode(200)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The study')
-  @ApiIdParam('milestoneId', 'The milestone')
-  @ApiOperation({ summary: 'Record that a milestone of a study was reached' })
-  @ApiOkResponse({ type: CommandResultDto })
-  async reach(
-    @IdParam() id: string,
-    @IdParam('milestoneId') milestoneId: string,
-    @Body() body: ReachMilestoneDto,
-    @CommandCtx() context: CommandContext,
-    @Res({ passthrough: true }) reply: ReplyWithEtag,
-  ): Promise<CommandResult> {
-    const result = await this.commands.execute<ReachMilestoneCommand, CommandResult>(new ReachMilestoneCommand(id, { milestoneId, reachedOn: body.reachedOn }, context));
-    return withEtag(reply, result);
+  @CommandRoute('Record that a milestone of a study was reached', { status: 200, ids: { id: 'The study', milestoneId: 'The milestone' } })
+  reach(@IdParam() id: string, @IdParam('milestoneId') milestoneId: string, @Body() body: ReachMilestoneDto, @CommandCtx() context: CommandContext) {
+    return this.send(new ReachMilestoneCommand(id, { ...body, milestoneId }, context));
   }
 }

@@ -1,33 +1,45 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { RecordCouncilDecisionDto } from './record-council-decision.dto';
-import { RecordCouncilDecisionCommand } from './record-council-decision.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField, EnumField, MunicipalityCodeField, OptionalTextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAll, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/agreements')
-export class RecordCouncilDecisionController {
-  constructor(private readonly commands: CommandBus) {}
+export const COUNCIL_OUTCOMES = ['approved', 'rejected'] as const;
 
+export class RecordCouncilDecisionDto {
+  @MunicipalityCodeField('The party municipality whose council (kommunfullmäktige) decided', '0581')
+  municipality!: string;
+
+  @CalendarDateField('The date the council decided', '2019-12-16')
+  decidedOn!: string;
+
+  @EnumField(COUNCIL_OUTCOMES, 'Approved or rejected; one rejection means the agreement is never concluded (rule 6)', 'approved')
+  outcome!: (typeof COUNCIL_OUTCOMES)[number];
+
+  @OptionalTextField('The minutes reference (§, diary number)', 'KF 2019-12-16 § 212, dnr KS 2019/0987', 300)
+  reference?: string;
+}
+
+export class RecordCouncilDecisionCommand extends StreamCommand<RecordCouncilDecisionDto> {}
+
+/** Council decisions come only from party municipalities, once each (rule 6). */
+@CommandHandler(RecordCouncilDecisionCommand)
+export class RecordCouncilDecisionHandler extends UseCaseHandler<RecordCouncilDecisionCommand> {
+  execute({ id, body, context }: RecordCouncilDecisionCommand) {
+    const { municipality } = body;
+    return this.path.run({
+      ...on.agreement(id),
+      context,
+      actsFor: () => actsForAll([municipality], `record the council decision of ${municipality}`),
+      command: () => ({ type: 'RecordCouncilDecision' as const, ...body, unknown: this.catalog.unknown({ municipalities: [municipality] }) }),
+    });
+  }
+}
+
+@CommandController('v1/agreements')
+export class RecordCouncilDecisionController extends CommandSender {
   @Post(':id/council-decisions')
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The agreement')
-  @ApiOperation({ summary: "Record a party municipality's council decision on the agreement: the last approval needed concludes it, a rejection rejects it (rule 6)" })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async decide(@IdParam() id: string, @Body() body: RecordCouncilDecisionDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<RecordCouncilDecisionCommand, CommandResult>(
-      new RecordCouncilDecisionCommand(
-        id,
-        { municipality: body.municipality, decidedOn: body.decidedOn, outcome: body.outcome, ...(body.reference !== undefined ? { reference: body.reference } : {}) },
-        context,
-      ),
-    );
-    return withEtag(reply, result);
+  @CommandRoute("Record a party municipality's council decision on the agreement: the last approval needed concludes it, a rejection rejects it (rule 6)", { ids: { id: 'The agreement' } })
+  decide(@IdParam() id: string, @Body() body: RecordCouncilDecisionDto, @CommandCtx() context: CommandContext) {
+    return this.send(new RecordCouncilDecisionCommand(id, body, context));
   }
 }

@@ -1,29 +1,41 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { RecordReviewDto } from './record-review.dto';
-import { RecordReviewCommand } from './record-review.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { reviewedAs } from '@samverkan/domain';
+import { CalendarDateField, EnumField, OptionalTextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAny, currentMembers, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/arrangements')
-export class RecordReviewController {
-  constructor(private readonly commands: CommandBus) {}
+export const REVIEW_OUTCOMES = ['continue', 'revise', 'end'] as const;
 
+export class RecordReviewDto {
+  @CalendarDateField('The date of the review (aktualitetsprövning), once per term of office', '2019-05-20')
+  reviewedOn!: string;
+
+  @EnumField(REVIEW_OUTCOMES, 'What the review concluded', 'revise')
+  outcome!: (typeof REVIEW_OUTCOMES)[number];
+
+  @OptionalTextField('A note on the review', 'Payroll moves to Norrköping; procurement returns to each municipality.')
+  note?: string;
+}
+
+export class RecordReviewCommand extends StreamCommand<RecordReviewDto> {}
+
+/** A review (aktualitetsprövning) of a federation, joint committee or agreement, recorded on its own stream. */
+@CommandHandler(RecordReviewCommand)
+export class RecordReviewHandler extends UseCaseHandler<RecordReviewCommand> {
+  async execute({ id, body, context }: RecordReviewCommand) {
+    const command = () => ({ type: 'RecordReview' as const, ...body });
+    if (reviewedAs(id, await this.arrangements.kindOf(id)) === 'agreement') {
+      return this.path.run({ ...on.agreement(id), context, command, actsFor: (state) => actsForAny(state.parties, 'review it as one of its parties') });
+    }
+    return this.path.run({ ...on.federation(id), context, command, actsFor: (state) => actsForAny(currentMembers(state), 'review it as one of its members') });
+  }
+}
+
+@CommandController('v1/arrangements')
+export class RecordReviewController extends CommandSender {
   @Post(':id/reviews')
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiIdParam('id', 'A federation, joint committee or agreement')
-  @ApiOperation({ summary: 'Record a review (aktualitetsprövning) of a federation, joint committee or agreement; one is due every term of office' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async review(@IdParam() id: string, @Body() body: RecordReviewDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<RecordReviewCommand, CommandResult>(
-      new RecordReviewCommand(id, { reviewedOn: body.reviewedOn, outcome: body.outcome, ...(body.note !== undefined ? { note: body.note } : {}) }, context),
-    );
-    return withEtag(reply, result);
+  @CommandRoute('Record a review (aktualitetsprövning) of a federation, joint committee or agreement; one is due every term of office', { ids: { id: 'A federation, joint committee or agreement' } })
+  review(@IdParam() id: string, @Body() body: RecordReviewDto, @CommandCtx() context: CommandContext) {
+    return this.send(new RecordReviewCommand(id, body, context));
   }
 }

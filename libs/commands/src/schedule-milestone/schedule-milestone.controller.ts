@@ -1,27 +1,36 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { ScheduleMilestoneDto } from './schedule-milestone.dto';
-import { ScheduleMilestoneCommand } from './schedule-milestone.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { ScheduleMilestone } from '@samverkan/domain';
+import { CalendarDateField, IdField, TextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAny, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/studies')
-export class ScheduleMilestoneController {
-  constructor(private readonly commands: CommandBus) {}
+export class ScheduleMilestoneDto {
+  @IdField('The milestone id, unique within the study', 'interim-report')
+  id!: string;
 
+  @TextField('Title', 'Interim report to the steering group')
+  title!: string;
+
+  @CalendarDateField('The date it is due; unreached after it, it is on the attention list', '2019-06-30')
+  due!: string;
+}
+
+/** The body's `id` is the milestone's (`milestoneId`); the command's `id` is the study's. */
+export class ScheduleMilestoneCommand extends StreamCommand<Omit<ScheduleMilestone, 'type'>> {}
+
+/** Schedules a milestone of a study. */
+@CommandHandler(ScheduleMilestoneCommand)
+export class ScheduleMilestoneHandler extends UseCaseHandler<ScheduleMilestoneCommand> {
+  execute({ id, body, context }: ScheduleMilestoneCommand) {
+    return this.path.run({ ...on.study(id), context, actsFor: (state) => actsForAny(state.parties, 'schedule milestones as one of its parties'), command: () => ({ type: 'ScheduleMilestone' as const, ...body }) });
+  }
+}
+
+@CommandController('v1/studies')
+export class ScheduleMilestoneController extends CommandSender {
   @Post(':id/milestones')
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The study')
-  @ApiOperation({ summary: 'Schedule a milestone of a study' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async schedule(@IdParam() id: string, @Body() body: ScheduleMilestoneDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<ScheduleMilestoneCommand, CommandResult>(new ScheduleMilestoneCommand(id, { milestoneId: body.id, title: body.title, due: body.due }, context));
-    return withEtag(reply, result);
+  @CommandRoute('Schedule a milestone of a study', { ids: { id: 'The study' } })
+  schedule(@IdParam() id: string, @Body() { id: milestoneId, ...milestone }: ScheduleMilestoneDto, @CommandCtx() context: CommandContext) {
+    return this.send(new ScheduleMilestoneCommand(id, { milestoneId, ...milestone }, context));
   }
 }

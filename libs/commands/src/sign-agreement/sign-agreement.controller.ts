@@ -1,27 +1,31 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ApiIdParam, IdParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { SignAgreementDto } from './sign-agreement.dto';
-import { SignAgreementCommand } from './sign-agreement.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField, TextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAll, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/agreements')
-export class SignAgreementController {
-  constructor(private readonly commands: CommandBus) {}
+export class SignAgreementDto {
+  @TextField("Who signs: a party municipality's code, another party's name, or the providing federation's id", '0580')
+  party!: string;
 
+  @CalendarDateField('The date it was signed', '2019-12-18')
+  signedOn!: string;
+}
+
+export class SignAgreementCommand extends StreamCommand<SignAgreementDto> {}
+
+/** Only parties sign, once each; the signature that completes the agreement also concludes it (rule 6). */
+@CommandHandler(SignAgreementCommand)
+export class SignAgreementHandler extends UseCaseHandler<SignAgreementCommand> {
+  execute({ id, body, context }: SignAgreementCommand) {
+    return this.path.run({ ...on.agreement(id), context, actsFor: () => actsForAll([body.party], `sign as ${body.party}`), command: () => ({ type: 'SignAgreement' as const, ...body }) });
+  }
+}
+
+@CommandController('v1/agreements')
+export class SignAgreementController extends CommandSender {
   @Post(':id/signatures')
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiIdParam('id', 'The agreement')
-  @ApiOperation({ summary: 'A party signs the agreement; the last signature or approval needed concludes it (rule 6)' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async sign(@IdParam() id: string, @Body() body: SignAgreementDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<SignAgreementCommand, CommandResult>(new SignAgreementCommand(id, { party: body.party, signedOn: body.signedOn }, context));
-    return withEtag(reply, result);
+  @CommandRoute('A party signs the agreement; the last signature or approval needed concludes it (rule 6)', { ids: { id: 'The agreement' } })
+  sign(@IdParam() id: string, @Body() body: SignAgreementDto, @CommandCtx() context: CommandContext) {
+    return this.send(new SignAgreementCommand(id, body, context));
   }
 }

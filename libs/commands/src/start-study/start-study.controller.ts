@@ -1,42 +1,65 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto } from '../http/shared.dto';
-import { StartStudyDto } from './start-study.dto';
-import { StartStudyCommand } from './start-study.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { CalendarDateField, EnumField, MunicipalityCodesField, OptionalIdField, OptionalMunicipalityCodeField, OptionalTextField, OptionalTextsField, ServiceAreasField, TextField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, CreateCommand, UseCaseHandler, actsForAny, generatedArrangementId, idSpaceLock, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/studies')
-export class StartStudyController {
-  constructor(private readonly commands: CommandBus) {}
+export const STUDY_KINDS = ['feasibility', 'development-project', 'organisational-review'] as const;
 
+export class StartStudyDto {
+  @OptionalIdField('Chosen by the client; generated when absent', 'la-linkoping-planering-2018')
+  id?: string;
+
+  @EnumField(STUDY_KINDS, 'A feasibility study (förstudie), a development project (projekt) or an organisational review (organisationsöversyn)', 'development-project')
+  kind!: (typeof STUDY_KINDS)[number];
+
+  @TextField('Title', 'Samlad planering för utveckling av LA-Linköping')
+  title!: string;
+
+  @MunicipalityCodesField('Party municipalities (SCB codes)', ['0580', '0561', '0513', '0586', '0583'])
+  parties!: string[];
+
+  @OptionalTextsField('Parties that are not municipalities, by name', ['Region Östergötland'])
+  otherParties?: string[];
+
+  @OptionalMunicipalityCodeField('The owning party municipality (projektägare)', '0580')
+  owner?: string;
+
+  @OptionalTextField('Who funds it, by name', 'Tillväxtverket', 300)
+  funder?: string;
+
+  @ServiceAreasField('The service areas it studies (may be empty)', ['physical-planning', 'specialist-competence'], 0)
+  serviceAreas!: string[];
+
+  @CalendarDateField('The date it started', '2018-01-01')
+  startedOn!: string;
+
+  @CalendarDateField('The date it is planned to end; unconcluded after it, it is on the attention list', '2020-12-31')
+  plannedEnd!: string;
+}
+
+export class StartStudyCommand extends CreateCommand<StartStudyDto> {}
+
+/** Starts a feasibility study, development project or organisational review. */
+@CommandHandler(StartStudyCommand)
+export class StartStudyHandler extends UseCaseHandler<StartStudyCommand> {
+  execute({ body, context }: StartStudyCommand) {
+    const id = body.id ?? generatedArrangementId(context, 'study');
+    const unknown = this.catalog.unknown({ municipalities: [...body.parties, ...(body.owner !== undefined ? [body.owner] : [])], serviceAreas: body.serviceAreas });
+    return this.path.run({
+      ...on.study(id),
+      context,
+      actsFor: () => actsForAny(body.parties, 'start a study that does not include it'),
+      locks: [idSpaceLock(id)],
+      command: async () => ({ type: 'StartStudy' as const, ...body, id, otherParties: body.otherParties ?? [], unknown, idTakenBy: await this.arrangements.kindOf(id) }),
+    });
+  }
+}
+
+@CommandController('v1/studies')
+export class StartStudyController extends CommandSender {
   @Post()
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiOperation({ summary: 'Start a feasibility study (förstudie), development project or organisational review' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async start(@Body() body: StartStudyDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<StartStudyCommand, CommandResult>(
-      new StartStudyCommand(
-        {
-          ...(body.id !== undefined ? { id: body.id } : {}),
-          kind: body.kind,
-          title: body.title,
-          parties: body.parties,
-          otherParties: body.otherParties ?? [],
-          ...(body.owner !== undefined ? { owner: body.owner } : {}),
-          ...(body.funder !== undefined ? { funder: body.funder } : {}),
-          serviceAreas: body.serviceAreas,
-          startedOn: body.startedOn,
-          plannedEnd: body.plannedEnd,
-        },
-        context,
-      ),
-    );
-    return withEtag(reply, result);
+  @CommandRoute('Start a feasibility study (förstudie), development project or organisational review')
+  start(@Body() body: StartStudyDto, @CommandCtx() context: CommandContext) {
+    return this.send(new StartStudyCommand(body, context));
   }
 }

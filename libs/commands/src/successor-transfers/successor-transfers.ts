@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, Successor } from '@samverkan/domain';
+import { DomainError, StreamCategory, Successor } from '@samverkan/domain';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
 import { Subscription, concatMap, defer, retry, timer } from 'rxjs';
 import { v5 as uuidv5 } from 'uuid';
+import { basisStream } from '../arrangements/arrangement-loader';
 import { CommandContext, SAMVERKAN_NAMESPACE } from '../command-path/command-context';
-import { CommandPath } from '../command-path/command-path';
+import { CommandPath, CommandSpec } from '../command-path/command-path';
 import { CommandResult } from '../command-path/command-result';
-import { TransferServiceCommand } from '../transfer-service/transfer-service.handler';
+import { TransferServiceCommand, TransferServiceHandler } from '../transfer-service/transfer-service.controller';
 
 /** The decisions that may name successors for the provisions they end (rule 5). */
 export const DECIDING_EVENT_TYPES = ['FederationDissolved', 'MemberLeft', 'AgreementTerminated'] as const;
@@ -23,10 +23,10 @@ interface DecidingData {
 /**
  * The process manager of rule 5: each successor named by a dissolution, termination or
  * departure becomes a ServiceTransferred on the municipality's own stream, effective the
- * same day. Never a multi-stream transaction: each transfer is its own command, whose id is
- * derived from the deciding event's id and the successor's index, so running it twice (a
- * retry, a restart, two instances) records it once. Its causation id is the deciding
- * event; its correlation id is the original command's.
+ * same day. Never a multi-stream transaction: each transfer is its own command (the transfer
+ * use case, called directly), whose id is derived from the deciding event's id and the
+ * successor's index, so running it twice (a retry, a restart, two instances) records it once.
+ * Its causation id is the deciding event; its correlation id is the original command's.
  *
  * It runs in two ways: the deciding command awaits it (so the command answers only once
  * the transfers are recorded), and a subscription to the deciding events from the start of
@@ -39,8 +39,8 @@ export class SuccessorTransfers implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly commands: CommandBus,
     private readonly path: CommandPath,
+    private readonly transfers: TransferServiceHandler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,17 +58,25 @@ export class SuccessorTransfers implements OnApplicationBootstrap, OnApplication
     this.subscription?.unsubscribe();
   }
 
+  /**
+   * Decides a dissolution, departure or termination with the bases of its successors locked, and
+   * answers once the successors are recorded. A replay of the command (its Idempotency-Key, its
+   * command id) finds them recorded, so its answer covers them too.
+   */
+  async decide<C, K extends StreamCategory, S>(successors: Successor[], spec: Omit<CommandSpec<C, K, S>, 'locks'>): Promise<CommandResult> {
+    const result = await this.path.run({ ...spec, locks: successors.map((s) => basisStream(s.basis)).filter((s): s is string => s !== undefined) });
+    return this.complete(result);
+  }
+
   /** Records the successors of the deciding events in `result` and widens its position to cover them. */
-  async complete(result: CommandResult, context: CommandContext): Promise<CommandResult> {
+  async complete(result: CommandResult): Promise<CommandResult> {
+    if (result.events.length === 0) return result;
     const ids = new Set(result.events.map((e) => e.id));
-    const deciding = (await this.store.readStream(result.stream, { direction: 'backwards', maxCount: Math.max(1, result.events.length) })).filter(
-      (e) => ids.has(e.id) && (DECIDING_EVENT_TYPES as readonly string[]).includes(e.type),
-    );
+    const recorded = await this.store.readStream(result.stream, { fromRevision: result.revision - result.events.length + 1, maxCount: result.events.length });
+    const deciding = recorded.filter((e) => ids.has(e.id) && (DECIDING_EVENT_TYPES as readonly string[]).includes(e.type));
     let position = result.position;
     for (const event of deciding) position = Math.max(position, await this.process(event));
-    const final = { ...result, position };
-    this.path.rememberFinal(context, final);
-    return final;
+    return { ...result, position };
   }
 
   /** Idempotent. Returns the highest position of the transfers it recorded or found. */
@@ -83,27 +91,17 @@ export class SuccessorTransfers implements OnApplicationBootstrap, OnApplication
         actor: event.metadata.actor,
         source: SOURCE,
       };
+      const { municipality, serviceArea, basis } = successor;
+      const successorOf = { stream: event.stream, eventId: event.id, type: event.type };
       try {
-        const transferred = await this.commands.execute<TransferServiceCommand, CommandResult>(
-          new TransferServiceCommand(
-            successor.municipality,
-            {
-              serviceArea: successor.serviceArea,
-              basis: successor.basis,
-              decidedOn: data.decidedOn,
-              effectiveFrom: data.effectiveFrom,
-              successorOf: { stream: event.stream, eventId: event.id, type: event.type },
-            },
-            context,
-          ),
-        );
+        const transferred = await this.transfers.execute(new TransferServiceCommand(municipality, { serviceArea, basis, decidedOn: data.decidedOn, effectiveFrom: data.effectiveFrom, successorOf }, context));
         position = Math.max(position, transferred.position);
       } catch (error) {
         // The deciding command checked every successor before it was appended, so this only
         // happens when a successor's basis changed in between. The provision then lapses to
         // in-house, which the attention list shows; nothing is silently lost.
         if (!(error instanceof DomainError)) throw error;
-        this.logger.warn(`Successor ${successor.municipality}/${successor.serviceArea} of ${event.type} ${event.id} was refused: ${error.code}: ${error.detail}`);
+        this.logger.warn(`Successor ${municipality}/${serviceArea} of ${event.type} ${event.id} was refused: ${error.code}: ${error.detail}`);
       }
     }
     return position;

@@ -10,13 +10,13 @@ import { Clock, SystemClock } from '@samverkan/shared';
 import { newCommandContext } from '../command-path/command-context';
 import { CommandResult } from '../command-path/command-result';
 import { CommandsModule } from '../commands.module';
-import { CorrectTransferCommand } from '../correct-transfer/correct-transfer.handler';
-import { DissolveFederationCommand } from '../dissolve-federation/dissolve-federation.handler';
-import { FormFederationCommand } from '../form-federation/form-federation.handler';
-import { ProposeAgreementCommand } from '../propose-agreement/propose-agreement.handler';
+import { CorrectTransferCommand } from '../correct-transfer/correct-transfer.controller';
+import { DissolveFederationCommand } from '../dissolve-federation/dissolve-federation.controller';
+import { FormFederationCommand } from '../form-federation/form-federation.controller';
+import { ProposeAgreementCommand } from '../propose-agreement/propose-agreement.controller';
 import { ReferenceSeeder } from '../reference-seeding/reference-seeder';
-import { SignAgreementCommand } from '../sign-agreement/sign-agreement.handler';
-import { TransferServiceCommand } from './transfer-service.handler';
+import { SignAgreementCommand } from '../sign-agreement/sign-agreement.controller';
+import { TransferServiceCommand } from './transfer-service.controller';
 
 /**
  * Regression test for a race the race test (test/race.e2e-spec.ts) looks for: a transfer on a

@@ -1,28 +1,54 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '../command-path/command-context';
-import { CommandResult } from '../command-path/command-result';
-import { CommandCtx, CommandHeaders } from '../http/command-context.decorator';
-import { MunicipalityCodeParam, ReplyWithEtag, withEtag } from '../http/responses';
-import { CommandResultDto, toBasis } from '../http/shared.dto';
-import { TransferServiceDto } from './transfer-service.dto';
-import { TransferServiceCommand } from './transfer-service.handler';
+import { Body, Post } from '@nestjs/common';
+import { CommandHandler } from '@nestjs/cqrs';
+import { TransferFacts } from '@samverkan/domain';
+import { BasisDto, toBasis } from '../http/shared.dto';
+import { CalendarDateField, NestedField, ServiceAreaField } from '../http/validators';
+import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, MunicipalityCodeParam, StreamCommand, UseCaseHandler, actsForAll, derivedId, on } from '../use-case';
 
-@ApiTags('commands')
-@Controller('v1/municipalities')
-export class TransferServiceController {
-  constructor(private readonly commands: CommandBus) {}
+export class TransferServiceDto {
+  @ServiceAreaField()
+  serviceArea!: string;
 
+  @NestedField(() => BasisDto, 'What the provision rests on; the provider follows from it')
+  basis!: BasisDto;
+
+  @CalendarDateField('The date it was decided', '2019-12-16')
+  decidedOn!: string;
+
+  @CalendarDateField('The date it takes effect (may be in the past or the future)', '2020-01-01')
+  effectiveFrom!: string;
+}
+
+/** On the municipality's stream (`id` is its code); a successor transfer (rule 5) also names the decision it succeeds. */
+export class TransferServiceCommand extends StreamCommand<TransferServiceDto & Pick<TransferFacts, 'successorOf'>> {}
+
+/** Rule 2 and 3: records "from effectiveFrom, municipality gets serviceArea on basis", if the basis covers it. */
+@CommandHandler(TransferServiceCommand)
+export class TransferServiceHandler extends UseCaseHandler<TransferServiceCommand> {
+  async execute({ id: municipality, body, context }: TransferServiceCommand) {
+    const basis = toBasis(body.basis);
+    return this.path.run({
+      ...on.municipality(municipality),
+      context,
+      actsFor: () => actsForAll([municipality], `record a transfer for ${municipality}`),
+      locks: await this.arrangements.basisLocks(basis),
+      command: async () => ({
+        type: 'TransferService' as const,
+        transferId: derivedId(context, 'transfer'),
+        ...body,
+        basis,
+        bases: await this.arrangements.resolve([basis]),
+        unknown: this.catalog.unknown({ serviceAreas: [body.serviceArea] }),
+      }),
+    });
+  }
+}
+
+@CommandController('v1/municipalities')
+export class TransferServiceController extends CommandSender {
   @Post(':code/transfers')
-  @HttpCode(201)
-  @CommandHeaders()
-  @ApiOperation({ summary: 'Record a transfer: from effectiveFrom, the municipality gets the service area on the basis (rules 2 and 3)' })
-  @ApiCreatedResponse({ type: CommandResultDto })
-  async transfer(@MunicipalityCodeParam() code: string, @Body() body: TransferServiceDto, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: ReplyWithEtag): Promise<CommandResult> {
-    const result = await this.commands.execute<TransferServiceCommand, CommandResult>(
-      new TransferServiceCommand(code, { serviceArea: body.serviceArea, basis: toBasis(body.basis), decidedOn: body.decidedOn, effectiveFrom: body.effectiveFrom }, context),
-    );
-    return withEtag(reply, result);
+  @CommandRoute('Record a transfer: from effectiveFrom, the municipality gets the service area on the basis (rules 2 and 3)')
+  transfer(@MunicipalityCodeParam() code: string, @Body() body: TransferServiceDto, @CommandCtx() context: CommandContext) {
+    return this.send(new TransferServiceCommand(code, body, context));
   }
 }
