@@ -7,6 +7,7 @@ import { IdempotencyIndex } from './command-path/idempotency-index';
 import { DEFAULT_STATE_CACHE_EVENTS, STATE_CACHE_EVENTS, StreamStateCache } from './command-path/stream-state-cache';
 import { ReferenceSeeder } from './reference-seeding/reference-seeder';
 import { SuccessorTransfers } from './successor-transfers/successor-transfers';
+import { UseCaseTools } from './use-case';
 import { USE_CASE_CONTROLLERS, USE_CASE_HANDLERS } from './use-cases';
 
 /**
@@ -25,6 +26,7 @@ import { USE_CASE_CONTROLLERS, USE_CASE_HANDLERS } from './use-cases';
     CommandPath,
     IdempotencyIndex,
     ArrangementLoader,
+    UseCaseTools,
     SuccessorTransfers,
     ReferenceSeeder,
     ...USE_CASE_HANDLERS,

@@ -1,12 +1,13 @@
 /**
- * What a use case is built from (each folder holds one: its DTO, command, handler and route, in
- * `<use-case>.controller.ts`). The DTO declares the fields once: validation, the OpenAPI schema and
- * the command's values all come from it. The handler gathers the facts the decider needs (the
- * catalog, other streams) and runs the one command path; the decider refuses or decides.
+ * What a use case is built from. Each folder holds one, in `<use-case>.controller.ts`: its DTO
+ * (the fields, written once: validation, the OpenAPI schema and the command's values come from
+ * it), its command, its handler and its route. The handler gathers the facts the decider needs
+ * (the catalog, other streams) and runs the one command path; the decider refuses or decides.
  */
-import { Injectable } from '@nestjs/common';
-import { Command, ICommandHandler } from '@nestjs/cqrs';
-import { Successor, agreementDecider, federationDecider, municipalityDecider, serviceAreaDecider, streams, studyDecider } from '@samverkan/domain';
+import { Inject, Injectable, Type } from '@nestjs/common';
+import { Command, CommandHandler } from '@nestjs/cqrs';
+import { agreementDecider, federationDecider, municipalityDecider, serviceAreaDecider, streams, studyDecider } from '@samverkan/domain';
+import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { ArrangementLoader } from './arrangements/arrangement-loader';
 import { Catalog } from './catalog';
 import { CommandContext } from './command-path/command-context';
@@ -19,7 +20,7 @@ export { actsForAll, actsForAny, currentMembers } from './command-path/acting-fo
 export { derivedId } from './command-path/command-context';
 export type { CommandContext } from './command-path/command-context';
 export { CommandCtx } from './http/command-context.decorator';
-export { CommandController, CommandRoute, CommandSender, IdParam, MunicipalityCodeParam } from './http/command-route';
+export { CommandRoute, CommandSender, IdParam, MunicipalityCodeParam } from './http/command-route';
 
 /** The command a create route puts on the bus: the validated body and who sent it. */
 export abstract class CreateCommand<B> extends Command<CommandResult> {
@@ -42,6 +43,30 @@ export abstract class StreamCommand<B> extends Command<CommandResult> {
   }
 }
 
+/** What a handler works with: the log, the one command path, the arrangements it reads and the catalog. */
+@Injectable()
+export class UseCaseTools {
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    readonly path: CommandPath,
+    readonly arrangements: ArrangementLoader,
+    readonly catalog: Catalog,
+  ) {}
+}
+
+/** A use case's handler, to which @nestjs/cqrs dispatches `command`: `handle` gathers the decider's facts and runs the command path. */
+export function handler<C extends Command<CommandResult>>(command: Type<C>, handle: (command: C, tools: UseCaseTools) => Promise<CommandResult>): Type<{ execute(command: C): Promise<CommandResult> }> {
+  @CommandHandler(command)
+  class UseCaseHandler {
+    constructor(private readonly tools: UseCaseTools) {}
+
+    execute(received: C): Promise<CommandResult> {
+      return handle(received, this.tools);
+    }
+  }
+  return Object.defineProperty(UseCaseHandler, 'name', { value: command.name.replace(/Command$/, 'Handler') });
+}
+
 /** The stream a command is decided on, with its decider and the id the answer names: `...on.agreement(id)`. */
 export const on = {
   municipality: (id: string) => ({ id, stream: streams.municipality(id), decider: municipalityDecider }),
@@ -50,21 +75,3 @@ export const on = {
   agreement: (id: string) => ({ id, stream: streams.agreement(id), decider: agreementDecider }),
   study: (id: string) => ({ id, stream: streams.study(id), decider: studyDecider }),
 };
-
-/** A handler: the one command path, and what it reads to gather the facts a decider needs. */
-@Injectable()
-export abstract class UseCaseHandler<C extends Command<CommandResult>> implements ICommandHandler<Command<CommandResult>> {
-  constructor(
-    readonly path: CommandPath,
-    readonly arrangements: ArrangementLoader,
-    readonly catalog: Catalog,
-  ) {}
-
-  abstract execute(command: C): Promise<CommandResult>;
-
-  /** A decision that ends provisions, with the successors it names (rule 5): their bases as they are now, and what the catalog does not know of them. */
-  protected async succeededBy(successors: Successor[], municipalities: string[] = []) {
-    const unknown = this.catalog.unknown({ municipalities: [...municipalities, ...successors.map((s) => s.municipality)], serviceAreas: successors.map((s) => s.serviceArea) });
-    return { successors, successorBases: await this.arrangements.resolve(successors.map((s) => s.basis)), unknown };
-  }
-}

@@ -1,12 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { Test, TestingModule } from '@nestjs/testing';
 import { DomainError, streams } from '@samverkan/domain';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
+import { RecordedEvent } from '@samverkan/event-store';
 import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
-import { Catalog } from './catalog';
-import { Clock, SystemClock } from '@samverkan/shared';
 import { CommandContext, newCommandContext } from './command-path/command-context';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-path/command-errors';
 import { CommandResult } from './command-path/command-result';
@@ -30,35 +27,7 @@ import { ConcludeStudyCommand } from './conclude-study/conclude-study.controller
 import { TerminateAgreementCommand } from './terminate-agreement/terminate-agreement.controller';
 import { TransferServiceCommand } from './transfer-service/transfer-service.controller';
 import { FormFederationDto } from './form-federation/form-federation.controller';
-
-/** The catalog the app builds from the read model, here straight from the reference data. */
-class ReferenceCatalog extends Catalog {
-  private readonly municipalities = new Set(loadMunicipalities().map((m) => m.code));
-  private readonly serviceAreas = new Set(loadServiceAreas().map((a) => a.slug));
-  hasMunicipality(code: string): boolean {
-    return this.municipalities.has(code);
-  }
-  hasServiceArea(slug: string): boolean {
-    return this.serviceAreas.has(slug);
-  }
-}
-
-/** What the app provides to CommandsModule: the store, a clock and a catalog. */
-@Module({})
-class TestInfrastructure {
-  static with(store: EventStore): DynamicModule {
-    return {
-      module: TestInfrastructure,
-      global: true,
-      providers: [
-        { provide: EVENT_STORE, useValue: store },
-        { provide: Clock, useValue: new SystemClock() },
-        { provide: Catalog, useValue: new ReferenceCatalog() },
-      ],
-      exports: [EVENT_STORE, Clock, Catalog],
-    };
-  }
-}
+import { TestInfrastructure } from './testing/test-infrastructure';
 
 const LINKOPING = '0580';
 const NORRKOPING = '0581';

@@ -1,4 +1,4 @@
-import { CallHandler, Controller, ExecutionContext, HttpCode, Injectable, NestInterceptor, Param, PipeTransform, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { CallHandler, Controller, ExecutionContext, HttpCode, NestInterceptor, Param, PipeTransform, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { Command, CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ID_PATTERN, MUNICIPALITY_CODE } from '@samverkan/domain';
@@ -7,11 +7,6 @@ import { Observable, tap } from 'rxjs';
 import { CommandResult } from '../command-path/command-result';
 import { CommandHeaders } from './command-context.decorator';
 import { CommandResultDto } from './shared.dto';
-
-/** A use case's controller: its routes under `prefix`, tagged as commands in the OpenAPI document. */
-export function CommandController(prefix: string): ClassDecorator {
-  return applyDecorators(ApiTags('commands'), Controller(prefix));
-}
 
 /** Every command answers with an ETag holding the stream revision. */
 const ETAG: NestInterceptor<CommandResult, CommandResult> = {
@@ -38,8 +33,9 @@ export function CommandRoute(summary: string, options: { status?: 200 | 201; ids
   );
 }
 
-/** What a use case's controller sends its command through. */
-@Injectable()
+/** Every use case's controller: a controller (its route names the whole path), tagged as commands in the OpenAPI document, that sends its command on the bus. */
+@ApiTags('commands')
+@Controller()
 export abstract class CommandSender {
   constructor(private readonly bus: CommandBus) {}
 

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { municipalityDecider, serviceAreaDecider, streams } from '@samverkan/domain';
-import { EVENT_STORE, EventStore } from '@samverkan/event-store';
+import { Injectable, Logger } from '@nestjs/common';
+import { Decider, StreamCategory, StreamEvents, StreamName } from '@samverkan/domain';
 import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
 import { v5 as uuidv5 } from 'uuid';
-import { CommandContext, SAMVERKAN_NAMESPACE } from '../command-path/command-context';
-import { CommandPath } from '../command-path/command-path';
+import { SAMVERKAN_NAMESPACE } from '../command-path/command-context';
+import { UseCaseTools, on } from '../use-case';
 
 const SOURCE = 'samverkan:reference-data';
 
@@ -21,45 +20,24 @@ const SOURCE = 'samverkan:reference-data';
 export class ReferenceSeeder {
   private readonly logger = new Logger(ReferenceSeeder.name);
 
-  constructor(
-    private readonly path: CommandPath,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly tools: UseCaseTools) {}
 
   async seed(): Promise<{ appended: number }> {
     let appended = 0;
     for (const m of loadMunicipalities()) {
-      if (await this.exists(streams.municipality(m.code))) continue;
-      const result = await this.path.run({
-        decider: municipalityDecider,
-        stream: streams.municipality(m.code),
-        id: m.code,
-        context: context(`register-municipality/${m.code}`),
-        command: () => ({ type: 'RegisterMunicipality' as const, code: m.code, name: m.name, countyCode: m.countyCode, countyName: m.countyName }),
-      });
-      appended += result.events.length;
+      const { code, name, countyCode, countyName } = m;
+      appended += await this.register(on.municipality(code), `register-municipality/${code}`, { type: 'RegisterMunicipality' as const, code, name, countyCode, countyName });
     }
-    for (const area of loadServiceAreas()) {
-      if (await this.exists(streams.serviceArea(area.slug))) continue;
-      const result = await this.path.run({
-        decider: serviceAreaDecider,
-        stream: streams.serviceArea(area.slug),
-        id: area.slug,
-        context: context(`define-service-area/${area.slug}`),
-        command: () => ({ type: 'DefineServiceArea' as const, ...area }),
-      });
-      appended += result.events.length;
-    }
+    for (const area of loadServiceAreas()) appended += await this.register(on.serviceArea(area.slug), `define-service-area/${area.slug}`, { type: 'DefineServiceArea' as const, ...area });
     if (appended > 0) this.logger.log(`Registered reference data: ${appended} events`);
     return { appended };
   }
 
-  private async exists(stream: string): Promise<boolean> {
-    return (await this.store.readStream(stream, { maxCount: 1 })).length > 0;
+  /** Registers what `command` registers on `target`'s stream unless the stream holds an event; the number of events appended. */
+  private async register<C, K extends StreamCategory, S>(target: { id: string; stream: StreamName<K>; decider: Decider<C, StreamEvents[K], S> }, purpose: string, command: C): Promise<number> {
+    if ((await this.tools.store.readStream(target.stream, { maxCount: 1 })).length > 0) return 0;
+    const commandId = uuidv5(purpose, SAMVERKAN_NAMESPACE);
+    const context = { commandId, correlationId: commandId, causationId: commandId, actor: 'samverkan', source: SOURCE };
+    return (await this.tools.path.run({ ...target, context, command: () => command })).events.length;
   }
-}
-
-function context(purpose: string): CommandContext {
-  const commandId = uuidv5(purpose, SAMVERKAN_NAMESPACE);
-  return { commandId, correlationId: commandId, causationId: commandId, actor: 'samverkan', source: SOURCE };
 }

@@ -1,29 +1,21 @@
 import { Body, Post } from '@nestjs/common';
-import { CommandHandler } from '@nestjs/cqrs';
 import { CalendarDateField, TextField } from '../http/validators';
-import { CommandContext, CommandController, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, UseCaseHandler, actsForAll, on } from '../use-case';
+import { CommandContext, CommandCtx, CommandRoute, CommandSender, IdParam, StreamCommand, actsForAll, handler, on } from '../use-case';
 
 export class SignAgreementDto {
-  @TextField("Who signs: a party municipality's code, another party's name, or the providing federation's id", '0580')
-  party!: string;
-
-  @CalendarDateField('The date it was signed', '2019-12-18')
-  signedOn!: string;
+  @TextField("Who signs: a party municipality's code, another party's name, or the providing federation's id", '0580') party!: string;
+  @CalendarDateField('The date it was signed', '2019-12-18') signedOn!: string;
 }
 
 export class SignAgreementCommand extends StreamCommand<SignAgreementDto> {}
 
 /** Only parties sign, once each; the signature that completes the agreement also concludes it (rule 6). */
-@CommandHandler(SignAgreementCommand)
-export class SignAgreementHandler extends UseCaseHandler<SignAgreementCommand> {
-  execute({ id, body, context }: SignAgreementCommand) {
-    return this.path.run({ ...on.agreement(id), context, actsFor: () => actsForAll([body.party], `sign as ${body.party}`), command: () => ({ type: 'SignAgreement' as const, ...body }) });
-  }
-}
+export const SignAgreementHandler = handler(SignAgreementCommand, ({ id, body, context }, { path }) =>
+  path.run({ ...on.agreement(id), context, actsFor: () => actsForAll([body.party], `sign as ${body.party}`), command: () => ({ type: 'SignAgreement' as const, ...body }) }),
+);
 
-@CommandController('v1/agreements')
 export class SignAgreementController extends CommandSender {
-  @Post(':id/signatures')
+  @Post('v1/agreements/:id/signatures')
   @CommandRoute('A party signs the agreement; the last signature or approval needed concludes it (rule 6)', { ids: { id: 'The agreement' } })
   sign(@IdParam() id: string, @Body() body: SignAgreementDto, @CommandCtx() context: CommandContext) {
     return this.send(new SignAgreementCommand(id, body, context));

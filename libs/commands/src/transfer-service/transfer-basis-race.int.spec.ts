@@ -1,12 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { Test, TestingModule } from '@nestjs/testing';
 import { DomainError, streams } from '@samverkan/domain';
-import { EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/event-store';
+import { EventStore, RecordedEvent } from '@samverkan/event-store';
 import { SqliteEventStore } from '@samverkan/event-store/sqlite';
-import { loadMunicipalities, loadServiceAreas } from '@samverkan/reference-data';
-import { Catalog } from '../catalog';
-import { Clock, SystemClock } from '@samverkan/shared';
 import { newCommandContext } from '../command-path/command-context';
 import { CommandResult } from '../command-path/command-result';
 import { CommandsModule } from '../commands.module';
@@ -17,6 +13,7 @@ import { ProposeAgreementCommand } from '../propose-agreement/propose-agreement.
 import { ReferenceSeeder } from '../reference-seeding/reference-seeder';
 import { SignAgreementCommand } from '../sign-agreement/sign-agreement.controller';
 import { TransferServiceCommand } from './transfer-service.controller';
+import { TestInfrastructure } from '../testing/test-infrastructure';
 
 /**
  * Regression test for a race the race test (test/race.e2e-spec.ts) looks for: a transfer on a
@@ -28,33 +25,6 @@ import { TransferServiceCommand } from './transfer-service.controller';
  * The store below hands the transfer its read of the federation only once the federation's
  * stream has been appended to (or 500 ms have passed), which is exactly that interleaving.
  */
-
-class ReferenceCatalog extends Catalog {
-  private readonly municipalities = new Set(loadMunicipalities().map((m) => m.code));
-  private readonly serviceAreas = new Set(loadServiceAreas().map((a) => a.slug));
-  hasMunicipality(code: string): boolean {
-    return this.municipalities.has(code);
-  }
-  hasServiceArea(slug: string): boolean {
-    return this.serviceAreas.has(slug);
-  }
-}
-
-@Module({})
-class TestInfrastructure {
-  static with(store: EventStore): DynamicModule {
-    return {
-      module: TestInfrastructure,
-      global: true,
-      providers: [
-        { provide: EVENT_STORE, useValue: store },
-        { provide: Clock, useValue: new SystemClock() },
-        { provide: Catalog, useValue: new ReferenceCatalog() },
-      ],
-      exports: [EVENT_STORE, Clock, Catalog],
-    };
-  }
-}
 
 const BUYER = '0580';
 const OTHER_BUYER = '0581';
@@ -107,10 +77,10 @@ class HoldingStore {
             return result;
           };
         }
-        const value = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
-    }) as unknown as EventStore;
+    });
   }
 
   /** Releases of held reads, by stream: an append to the stream lets the held read go on. */
@@ -174,7 +144,10 @@ describe('a transfer on an agreement provided by a federation, racing the dissol
   async function race(transfer: Promise<CommandResult>, held: Promise<void>): Promise<{ transfer: CommandResult | DomainError; dissolution: CommandResult }> {
     await held;
     const dissolution = run(new DissolveFederationCommand(PROVIDER, { decidedOn: '2019-06-01', effectiveFrom: '2020-01-01', successors: [] }, ctx()));
-    const [t, d] = await Promise.all([transfer.catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e))), dissolution]);
+    const [t, d] = await Promise.all([transfer.catch((e: unknown) => {
+      if (e instanceof DomainError) return e;
+      throw e;
+    }), dissolution]);
     return { transfer: t, dissolution: d };
   }
 
