@@ -1,11 +1,12 @@
 import { maxDate } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
 import { assertNever, FieldError, refuse, refuseFields } from '../shared/domain-error';
-import { assertFederationsKnown, assertIdFree, assertKnown } from '../shared/facts';
+import { assertFederationsKnown, assertKnown, assertNew } from '../shared/facts';
 import { assertDistinctSuccessors } from '../shared/provider-basis';
 import { assertBasisCovers, ResolvedBases } from '../provisions/coverage';
 import { AgreementCommand, ProposeAgreement } from './agreement.commands';
 import { AgreementEvent } from './agreement.events';
+import { reviewRecorded, withReview } from '../federation/review';
 import { AgreementState, initialAgreementState, missingCouncilDecisions, missingSignatures, signatories } from './agreement.state';
 
 function decide(command: AgreementCommand, state: AgreementState): AgreementEvent[] {
@@ -15,8 +16,7 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
   if (command.type !== 'ProposeAgreement' && state.status === 'none') refuse('not-found', 'There is no such agreement.');
   switch (command.type) {
     case 'ProposeAgreement':
-      if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
-      assertIdFree(command.id, command.idTakenBy);
+      assertNew(state.status !== 'none', command);
       assertFederationsKnown(command.unknown);
       assertWellFormed(command);
       return [
@@ -75,7 +75,7 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
       ];
     }
     case 'RecordReview':
-      return [{ type: 'ReviewRecorded', data: { id: state.id, reviewedOn: command.reviewedOn, outcome: command.outcome, ...(command.note !== undefined ? { note: command.note } : {}) } }];
+      return [reviewRecorded(state.id, command)];
     default:
       return assertNever(command);
   }
@@ -173,14 +173,10 @@ function evolve(state: AgreementState, event: AgreementEvent): AgreementState {
       return { ...state, status: 'terminated', termination: { decidedOn, effectiveFrom, reason, successors } };
     }
     case 'ReviewRecorded':
-      return { ...state, reviews: [...state.reviews, { reviewedOn: event.data.reviewedOn, outcome: event.data.outcome, ...(event.data.note !== undefined ? { note: event.data.note } : {}) }] };
+      return withReview(state, event.data);
     default:
       return assertNever(event);
   }
 }
 
-export const agreementDecider: Decider<AgreementCommand, AgreementEvent, AgreementState> = {
-  decide,
-  evolve,
-  initialState: initialAgreementState,
-};
+export const agreementDecider: Decider<AgreementCommand, AgreementEvent, AgreementState> = { decide, evolve, initialState: initialAgreementState };

@@ -2,6 +2,7 @@ import { spec } from '../testing/decider-spec';
 import {
   agreementProposed,
   agreementState,
+  agreementTerms,
   ATVIDABERG,
   concluded,
   concludedAgreement,
@@ -27,22 +28,8 @@ const AGR = 'lkp-buys-payroll-2020';
 const FED = 'fjarde-storstadsregionen';
 const agreement = spec(agreementDecider);
 
-const propose = (overrides: Partial<ProposeAgreement> = {}): ProposeAgreement => ({
-  type: 'ProposeAgreement',
-  id: AGR,
-  kind: 'service',
-  title: 'Linköping köper löneadministration av Norrköping',
-  parties: [LINKOPING, NORRKOPING],
-  otherParties: [],
-  provider: { kind: 'municipality', code: NORRKOPING },
-  buyers: [LINKOPING],
-  serviceAreas: ['payroll', 'hr-administration'],
-  validFrom: '2020-01-01',
-  validUntil: '2022-12-31',
-  councilApprovalRequired: true,
-  decidedOn: '2019-10-07',
-  ...overrides,
-});
+/** The proposal agreementProposed records (Linköping buys payroll from Norrköping, lkp-buys-payroll-2020). */
+const propose = (overrides: Partial<ProposeAgreement> = {}): ProposeAgreement => ({ type: 'ProposeAgreement', ...agreementTerms(), ...overrides });
 
 const sign = (party: string, signedOn: string): AgreementCommand => ({ type: 'SignAgreement', party, signedOn });
 const decide = (municipality: string, decidedOn: string, outcome: 'approved' | 'rejected' = 'approved', reference?: string): AgreementCommand => ({

@@ -1,11 +1,12 @@
 import { addDays } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
 import { assertNever, refuse } from '../shared/domain-error';
-import { assertIdFree, assertKnown } from '../shared/facts';
+import { assertKnown, assertNew } from '../shared/facts';
 import { assertDistinctSuccessors, Successor } from '../shared/provider-basis';
 import { assertBasisCovers, ResolvedBases } from '../provisions/coverage';
 import { FederationCommand } from './federation.commands';
 import { FederationEvent } from './federation.events';
+import { reviewRecorded, withReview } from './review';
 import { FederationState, initialFederationState, isMemberOn, membersOn, openMembership } from './federation.state';
 
 /** Rule 10: a federation needs at least two member municipalities. */
@@ -17,8 +18,7 @@ function decide(command: FederationCommand, state: FederationState): FederationE
   if (command.type !== 'FormFederation' && state.status === 'none') refuse('not-found', 'There is no such federation or joint committee.');
   switch (command.type) {
     case 'FormFederation': {
-      if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
-      assertIdFree(command.id, command.idTakenBy);
+      assertNew(state.status !== 'none', command);
       const members = [...new Set(command.members)];
       if (members.length < MINIMUM_MEMBERS) refuse('too-few-members', `A ${noun(command.form)} needs at least ${MINIMUM_MEMBERS} member municipalities.`);
       if (command.form === 'joint-committee') {
@@ -90,7 +90,7 @@ function decide(command: FederationCommand, state: FederationState): FederationE
     }
     case 'RecordReview':
       if (command.reviewedOn < state.decidedOn) refuse('dates-out-of-order', `A review cannot precede the decision to form '${state.id}' (${state.decidedOn}).`);
-      return [{ type: 'ReviewRecorded', data: { id: state.id, reviewedOn: command.reviewedOn, outcome: command.outcome, ...(command.note !== undefined ? { note: command.note } : {}) } }];
+      return [reviewRecorded(state.id, command)];
     default:
       return assertNever(command);
   }
@@ -156,14 +156,10 @@ function evolve(state: FederationState, event: FederationEvent): FederationState
         dissolution: { decidedOn: event.data.decidedOn, effectiveFrom: event.data.effectiveFrom, successors: event.data.successors },
       };
     case 'ReviewRecorded':
-      return { ...state, reviews: [...state.reviews, { reviewedOn: event.data.reviewedOn, outcome: event.data.outcome, ...(event.data.note !== undefined ? { note: event.data.note } : {}) }] };
+      return withReview(state, event.data);
     default:
       return assertNever(event);
   }
 }
 
-export const federationDecider: Decider<FederationCommand, FederationEvent, FederationState> = {
-  decide,
-  evolve,
-  initialState: initialFederationState,
-};
+export const federationDecider: Decider<FederationCommand, FederationEvent, FederationState> = { decide, evolve, initialState: initialFederationState };

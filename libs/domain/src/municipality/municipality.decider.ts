@@ -90,8 +90,4 @@ function evolve(state: MunicipalityState, event: MunicipalityEvent): Municipalit
   }
 }
 
-export const municipalityDecider: Decider<MunicipalityCommand, MunicipalityEvent, MunicipalityState> = {
-  decide,
-  evolve,
-  initialState,
-};
+export const municipalityDecider: Decider<MunicipalityCommand, MunicipalityEvent, MunicipalityState> = { decide, evolve, initialState };

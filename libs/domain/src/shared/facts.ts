@@ -46,6 +46,12 @@ export function assertIdFree(id: string, takenBy: ArrangementCategory | undefine
   if (takenBy !== undefined) refuse('already-exists', `The id '${id}' is already used by ${HELD_AS[takenBy]}.`);
 }
 
+/** A create of an arrangement: 409 when its own stream holds it already, or another arrangement holds its id. */
+export function assertNew(exists: boolean, { id, idTakenBy }: { id: string; idTakenBy?: ArrangementCategory }): void {
+  if (exists) refuse('already-exists', `'${id}' already exists.`);
+  assertIdFree(id, idTakenBy);
+}
+
 /** Reviews are recorded on federations, joint committees and agreements: the category a review of `id` is decided on, from the one that holds it. */
 export function reviewedAs(id: string, heldBy: ArrangementCategory | undefined): 'federation' | 'agreement' {
   if (heldBy === 'federation' || heldBy === 'agreement') return heldBy;

@@ -1,7 +1,7 @@
 import { CalendarDate } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
 import { assertNever, refuse } from '../shared/domain-error';
-import { assertIdFree, assertKnown } from '../shared/facts';
+import { assertKnown, assertNew } from '../shared/facts';
 import { StudyCommand } from './study.commands';
 import { Recommendation, StudyEvent, StudyPlan } from './study.events';
 
@@ -36,8 +36,7 @@ function decide(command: StudyCommand, state: StudyState): StudyEvent[] {
   if (command.type !== 'StartStudy' && state.status === 'none') refuse('not-found', 'There is no such study.');
   switch (command.type) {
     case 'StartStudy': {
-      if (state.status !== 'none') refuse('already-exists', `'${command.id}' already exists.`);
-      assertIdFree(command.id, command.idTakenBy);
+      assertNew(state.status !== 'none', command);
       const parties = [...new Set(command.parties)];
       if (parties.length === 0) refuse('too-few-members', 'A study needs at least one party municipality.');
       if (command.plannedEnd < command.startedOn) refuse('dates-out-of-order', `plannedEnd ${command.plannedEnd} is before startedOn ${command.startedOn}.`);

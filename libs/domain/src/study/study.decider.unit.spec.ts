@@ -1,15 +1,14 @@
 import { spec } from '../testing/decider-spec';
 import { studyDecider } from './study.decider';
 import { StartStudy, StudyCommand } from './study.commands';
-import { StudyEvent } from './study.events';
+import { StudyEvent, StudyPlan } from './study.events';
 
 const PITEA = '2581';
 const ALVSBYN = '2560';
 const ID = 'pitea-alvsbyn-forstudie';
 const study = spec(studyDecider);
 
-const start = (overrides: Partial<StartStudy> = {}): StartStudy => ({
-  type: 'StartStudy',
+const plan: StudyPlan = {
   id: ID,
   kind: 'feasibility',
   title: 'Förstudie löneadministration',
@@ -19,23 +18,11 @@ const start = (overrides: Partial<StartStudy> = {}): StartStudy => ({
   serviceAreas: ['payroll', 'switchboard'],
   startedOn: '2013-12-18',
   plannedEnd: '2014-09-30',
-  ...overrides,
-});
-
-const started: StudyEvent = {
-  type: 'StudyStarted',
-  data: {
-    id: ID,
-    kind: 'feasibility',
-    title: 'Förstudie löneadministration',
-    parties: [PITEA, ALVSBYN],
-    otherParties: [],
-    owner: PITEA,
-    serviceAreas: ['payroll', 'switchboard'],
-    startedOn: '2013-12-18',
-    plannedEnd: '2014-09-30',
-  },
 };
+
+const start = (overrides: Partial<StartStudy> = {}): StartStudy => ({ type: 'StartStudy', ...plan, ...overrides });
+
+const started = { type: 'StudyStarted' as const, data: plan } satisfies StudyEvent;
 const scheduled: StudyEvent = { type: 'MilestoneScheduled', data: { id: ID, milestoneId: 'report', title: 'Rapport', due: '2014-06-30' } };
 const reached: StudyEvent = { type: 'MilestoneReached', data: { id: ID, milestoneId: 'report', reachedOn: '2014-06-15' } };
 const schedule = (milestoneId: string, due: string): StudyCommand => ({ type: 'ScheduleMilestone', milestoneId, title: 'Rapport', due });

@@ -5,7 +5,7 @@ import { federationDecider } from '../federation/federation.decider';
 import { FederationEvent, FederationForm } from '../federation/federation.events';
 import { FederationState } from '../federation/federation.state';
 import { agreementDecider } from '../agreement/agreement.decider';
-import { AgreementEvent, AgreementProposed } from '../agreement/agreement.events';
+import { AgreementEvent, AgreementProposed, AgreementTerms } from '../agreement/agreement.events';
 import { AgreementState } from '../agreement/agreement.state';
 import { ResolvedBases } from '../provisions/coverage';
 import { KnownArrangements, TimelineTransfer } from '../provisions/provision-timeline';
@@ -48,25 +48,27 @@ export function federationDissolved(id: string, effectiveFrom: CalendarDate, suc
 }
 
 /** A service agreement: Linköping buys payroll from Norrköping 2020-01-01 to 2022-12-31, councils must approve. */
-export function agreementProposed(overrides: Partial<AgreementProposed['data']> = {}): AgreementEvent {
+export function agreementTerms(overrides: Partial<AgreementTerms> = {}): AgreementTerms {
   return {
-    type: 'AgreementProposed',
-    data: {
-      id: 'lkp-buys-payroll-2020',
-      kind: 'service',
-      title: 'Linköping köper löneadministration av Norrköping',
-      parties: [LINKOPING, NORRKOPING],
-      otherParties: [],
-      provider: { kind: 'municipality', code: NORRKOPING },
-      buyers: [LINKOPING],
-      serviceAreas: ['payroll', 'hr-administration'],
-      validFrom: '2020-01-01',
-      validUntil: '2022-12-31',
-      councilApprovalRequired: true,
-      decidedOn: '2019-10-07',
-      ...overrides,
-    },
+    id: 'lkp-buys-payroll-2020',
+    kind: 'service',
+    title: 'Linköping köper löneadministration av Norrköping',
+    parties: [LINKOPING, NORRKOPING],
+    otherParties: [],
+    provider: { kind: 'municipality', code: NORRKOPING },
+    buyers: [LINKOPING],
+    serviceAreas: ['payroll', 'hr-administration'],
+    validFrom: '2020-01-01',
+    validUntil: '2022-12-31',
+    councilApprovalRequired: true,
+    decidedOn: '2019-10-07',
+    ...overrides,
   };
+}
+
+/** The proposal of agreementTerms, as recorded. */
+export function agreementProposed(overrides: Partial<AgreementProposed['data']> = {}): AgreementEvent {
+  return { type: 'AgreementProposed', data: agreementTerms(overrides) };
 }
 
 export function signed(id: string, party: string, signedOn: CalendarDate): AgreementEvent {

@@ -2,8 +2,9 @@
  * A small in-memory "world" for the property tests: event streams, one global log, and a router
  * that sends each step to its decider the way libs/commands does. It folds the aggregate's own
  * stream, loads the arrangements a basis or successor names (with the federation that provides
- * under an agreement), checks the catalogue (registered municipalities, defined service areas)
- * and the shared id space of arrangements, and, after a dissolution, departure or termination,
+ * under an agreement), gathers the facts the deciders refuse on (what the catalogue does not know:
+ * registered municipalities, defined service areas, formed federations; what holds an id in the
+ * shared id space of arrangements), and, after a dissolution, departure or termination,
  * records each named successor as a transfer on the municipality's own stream (rule 5).
  *
  * Every state handed to a decider, and every command, is deep-frozen: a decider that edited what
@@ -21,6 +22,8 @@ import { ResolvedBases } from '../../provisions/coverage';
 import { serviceAreaDecider } from '../../service-area/service-area';
 import { Decider, DomainEvent, fold } from '../../shared/decider';
 import { DomainError } from '../../shared/domain-error';
+import { reviewedAs, Unknowns } from '../../shared/facts';
+import { ARRANGEMENT_CATEGORIES, ArrangementCategory } from '../../streams';
 import { Basis, ProviderRef, Successor } from '../../shared/provider-basis';
 import { StudyCommand } from '../../study/study.commands';
 import { studyDecider } from '../../study/study.decider';
@@ -116,33 +119,37 @@ export class World {
     const commandNo = ++this.commandCount;
     switch (step.type) {
       case 'FormFederation': {
-        this.assertIdFree(step.id);
         const { type: _, ...rest } = step;
-        return this.decide(federationDecider, `federation-${step.id}`, step, { type: 'FormFederation', name: `Förbund ${step.id}`, ...rest } satisfies FederationCommand);
+        const unknown = this.unknown([...step.members, ...(step.host ? [step.host] : [])], step.serviceAreas);
+        return this.decide(federationDecider, `federation-${step.id}`, step, { type: 'FormFederation', name: `Förbund ${step.id}`, ...rest, unknown, idTakenBy: this.heldBy(step.id) } satisfies FederationCommand);
       }
-      case 'JoinFederation':
-        this.assertKnown([step.municipality], []);
-        return this.decide(federationDecider, `federation-${step.id}`, step, { type: 'JoinFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom } satisfies FederationCommand);
+      case 'JoinFederation': {
+        const unknown = this.unknown([step.municipality], []);
+        return this.decide(federationDecider, `federation-${step.id}`, step, { type: 'JoinFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, unknown } satisfies FederationCommand);
+      }
       case 'LeaveFederation': {
-        this.assertKnown([step.municipality, ...step.successors.map((s) => s.municipality)], step.successors.map((s) => s.serviceArea));
-        const command: FederationCommand = { type: 'LeaveFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)) };
+        const unknown = this.unknown([step.municipality, ...step.successors.map((s) => s.municipality)], step.successors.map((s) => s.serviceArea));
+        const command: FederationCommand = { type: 'LeaveFederation', municipality: step.municipality, decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)), unknown };
         return this.withSuccessors(this.decide(federationDecider, `federation-${step.id}`, step, command), step);
       }
       case 'DissolveFederation': {
-        this.assertKnown(step.successors.map((s) => s.municipality), step.successors.map((s) => s.serviceArea));
-        const command: FederationCommand = { type: 'DissolveFederation', decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)) };
+        const unknown = this.unknown(step.successors.map((s) => s.municipality), step.successors.map((s) => s.serviceArea));
+        const command: FederationCommand = { type: 'DissolveFederation', decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)), unknown };
         return this.withSuccessors(this.decide(federationDecider, `federation-${step.id}`, step, command), step);
       }
       case 'RecordReview': {
         const command = { type: 'RecordReview' as const, reviewedOn: step.reviewedOn, outcome: step.outcome };
-        if (this.stream(`federation-${step.id}`).length > 0) return this.decide(federationDecider, `federation-${step.id}`, step, command);
-        if (this.stream(`agreement-${step.id}`).length > 0) return this.decide(agreementDecider, `agreement-${step.id}`, step, command);
-        throw new DomainError('not-found', `No federation, joint committee or agreement '${step.id}'.`);
+        if (reviewedAs(step.id, this.heldBy(step.id)) === 'federation') return this.decide(federationDecider, `federation-${step.id}`, step, command);
+        return this.decide(agreementDecider, `agreement-${step.id}`, step, command);
       }
       case 'ProposeAgreement': {
-        this.assertIdFree(step.id);
         const { type: _, ...rest } = step;
-        return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'ProposeAgreement', title: `Avtal ${step.id}`, ...rest } satisfies AgreementCommand);
+        const { provider } = step;
+        const unknown = {
+          ...this.unknown([...step.parties, ...step.buyers, ...(provider?.kind === 'municipality' ? [provider.code] : [])], step.serviceAreas),
+          federations: provider?.kind === 'federation' && !(this.federation(provider.id).status !== 'none' && this.federation(provider.id).form === 'federation') ? [provider.id] : [],
+        };
+        return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'ProposeAgreement', title: `Avtal ${step.id}`, ...rest, unknown, idTakenBy: this.heldBy(step.id) } satisfies AgreementCommand);
       }
       case 'SignAgreement':
         return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'SignAgreement', party: step.party, signedOn: step.signedOn } satisfies AgreementCommand);
@@ -151,8 +158,8 @@ export class World {
       case 'ExtendAgreement':
         return this.decide(agreementDecider, `agreement-${step.id}`, step, { type: 'ExtendAgreement', validUntil: step.validUntil, decidedOn: step.decidedOn } satisfies AgreementCommand);
       case 'TerminateAgreement': {
-        this.assertKnown(step.successors.map((s) => s.municipality), step.successors.map((s) => s.serviceArea));
-        const command: AgreementCommand = { type: 'TerminateAgreement', decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, reason: 'property test', successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)) };
+        const unknown = this.unknown(step.successors.map((s) => s.municipality), step.successors.map((s) => s.serviceArea));
+        const command: AgreementCommand = { type: 'TerminateAgreement', decidedOn: step.decidedOn, effectiveFrom: step.effectiveFrom, reason: 'property test', successors: step.successors, successorBases: this.resolve(step.successors.map((s) => s.basis)), unknown };
         return this.withSuccessors(this.decide(agreementDecider, `agreement-${step.id}`, step, command), step);
       }
       case 'TransferService':
@@ -161,20 +168,20 @@ export class World {
         const recorded = this.stream(`municipality-${step.municipality}`).filter((e) => e.type === 'ServiceTransferred').map((e) => e.data.transferId);
         const transferId = recorded.length > 0 && step.pick % 4 !== 3 ? recorded[step.pick % recorded.length] : `no-such-transfer-${step.pick}`;
         const r = step.replacement;
-        if (r) this.assertKnown([], [r.serviceArea]);
         const command: MunicipalityCommand = {
           type: 'CorrectTransfer',
           transferId,
           reason: 'property test',
           ...(r ? { replacement: { transferId: `r-${commandNo}`, ...r } } : {}),
           bases: r ? this.resolve([r.basis]) : { federations: {}, agreements: {} },
+          unknown: this.unknown([], r ? [r.serviceArea] : []),
         };
         return this.decide(municipalityDecider, `municipality-${step.municipality}`, step, command);
       }
       case 'StartStudy': {
-        this.assertIdFree(step.id);
         const { type: _, ...rest } = step;
-        return this.decide(studyDecider, `study-${step.id}`, step, { type: 'StartStudy', kind: 'feasibility', title: `Studie ${step.id}`, otherParties: [], ...rest } satisfies StudyCommand);
+        const unknown = this.unknown([...step.parties, ...(step.owner !== undefined ? [step.owner] : [])], step.serviceAreas);
+        return this.decide(studyDecider, `study-${step.id}`, step, { type: 'StartStudy', kind: 'feasibility', title: `Studie ${step.id}`, otherParties: [], ...rest, unknown, idTakenBy: this.heldBy(step.id) } satisfies StudyCommand);
       }
       case 'ScheduleMilestone':
         return this.decide(studyDecider, `study-${step.id}`, step, { type: 'ScheduleMilestone', milestoneId: step.milestoneId, title: step.milestoneId, due: step.due } satisfies StudyCommand);
@@ -186,7 +193,6 @@ export class World {
   }
 
   private transfer(step: Extract<Step, { type: 'TransferService' }>, transferId: string, successorOf?: { stream: string; eventId: string; type: string }): Outcome {
-    this.assertKnown([], [step.serviceArea]);
     const command: MunicipalityCommand = {
       type: 'TransferService',
       transferId,
@@ -196,6 +202,7 @@ export class World {
       effectiveFrom: step.effectiveFrom,
       bases: this.resolve([step.basis]),
       ...(successorOf ? { successorOf } : {}),
+      unknown: this.unknown([], [step.serviceArea]),
     };
     return this.decide(municipalityDecider, `municipality-${step.municipality}`, step, command);
   }
@@ -233,15 +240,14 @@ export class World {
     return deepFreeze(resolved);
   }
 
-  /** The catalogue check the handlers make before deciding (Catalog.assertKnown). */
-  private assertKnown(municipalities: string[], areas: string[]): void {
-    for (const code of municipalities) if (this.stream(`municipality-${code}`).length === 0) throw new DomainError('not-found', `No municipality ${code}.`);
-    for (const slug of areas) if (this.stream(`servicearea-${slug}`).length === 0) throw new DomainError('not-found', `No service area ${slug}.`);
+  /** What the catalogue does not know of these, as the handlers gather it for the decider (Catalog.unknown). */
+  private unknown(municipalities: string[], areas: string[]): Unknowns {
+    return { municipalities: municipalities.filter((code) => this.stream(`municipality-${code}`).length === 0), serviceAreas: areas.filter((slug) => this.stream(`servicearea-${slug}`).length === 0) };
   }
 
-  /** Federations, joint committees, agreements and studies share one id space (ArrangementLoader.assertIdFree). */
-  private assertIdFree(id: string): void {
-    for (const kind of ['federation', 'agreement', 'study']) if (this.stream(`${kind}-${id}`).length > 0) throw new DomainError('already-exists', `The id '${id}' is taken.`);
+  /** Which kind of arrangement holds `id`: they share one id space (ArrangementLoader.kindOf). */
+  private heldBy(id: string): ArrangementCategory | undefined {
+    return ARRANGEMENT_CATEGORIES.find((category) => this.stream(`${category}-${id}`).length > 0);
   }
 
   private decide(decider: AnyDecider, stream: string, step: Step, command: unknown): Outcome {
