@@ -1,5 +1,5 @@
 import { PublicKeyRing, SigningKey } from '../signing/signing-key';
-import { CHECKPOINT_EVENT_TYPE, GENESIS_DIGEST, checkSignature, checkpointEvent, nextDigest, parseCheckpoint, signCheckpoint } from './checkpoint';
+import { CHECKPOINT_EVENT_TYPE, CheckpointData, GENESIS_DIGEST, checkSignature, checkpointEvent, nextDigest, parseCheckpoint, signCheckpoint } from './checkpoint';
 
 const key = SigningKey.ephemeral();
 const body = { position: 41, events: 40, digest: 'a'.repeat(64), streams: { 'federation-x': { revision: 2, hash: 'b'.repeat(64), position: 39 } }, signedAt: '2021-05-10T13:45:00.000Z' };
@@ -11,7 +11,7 @@ describe('checkpoints', () => {
     const ring = new PublicKeyRing([key.publicKey]);
     expect(checkSignature(data, ring)).toBe('valid');
     // Key order does not matter (canonical JSON); content does.
-    expect(checkSignature(JSON.parse(JSON.stringify({ signature: data.signature, ...body, key: data.key, format: data.format })), ring)).toBe('valid');
+    expect(checkSignature(JSON.parse(JSON.stringify({ signature: data.signature, ...body, key: data.key, format: data.format })) as CheckpointData, ring)).toBe('valid');
     expect(checkSignature({ ...data, events: 39 }, ring)).toBe('invalid');
     expect(checkSignature({ ...data, streams: { ...data.streams, 'federation-y': { revision: 0, hash: 'c'.repeat(64), position: 40 } } }, ring)).toBe('invalid');
     expect(checkSignature(data, new PublicKeyRing([SigningKey.ephemeral().publicKey]))).toBe('unknown-key');
@@ -41,7 +41,7 @@ describe('checkpoints', () => {
 
 describe('the log digest step', () => {
   it('is SHA-256 over the previous digest and the event hash, as bytes', () => {
-    const { createHash } = jest.requireActual('node:crypto') as typeof import('node:crypto');
+    const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
     const previous = Buffer.from('1'.repeat(64), 'hex');
     const expected = createHash('sha256').update(previous).update(Buffer.from('e'.repeat(64), 'hex')).digest();
     expect(nextDigest(previous, 'e'.repeat(64))).toEqual(expected);

@@ -232,7 +232,7 @@ describe('verifyLog', () => {
 
   it('keeps counting after the first problem and caps the list', () => {
     const events = story().copy();
-    for (const e of events) (e.data as Record<string, unknown>).tampered = true;
+    for (const e of events) e.data.tampered = true;
     const report = verifyLog(events, { maxProblems: 3 });
     expect(report.problems).toHaveLength(3);
     expect(report.problemCount).toBeGreaterThanOrEqual(events.length);

@@ -100,6 +100,8 @@ function fail(message: string): never {
 }
 
 const show = (value: unknown) => JSON.stringify(value);
+/** A thrown value as a failure message names it (what is thrown need not be an Error). */
+const describeError = (error: unknown) => (error instanceof Error ? String(error) : show(error));
 
 function asStored(e: RecordedEvent): Stored {
   return { id: e.id, stream: e.stream, revision: e.revision, type: e.type, data: e.data, metadata: e.metadata, position: e.position };
@@ -157,14 +159,14 @@ class AppendCommand implements fc.AsyncCommand<Model, Real> {
     const what = `append of ${events.length} to ${this.stream} expecting ${String(expected)} (predicted ${prediction.kind})`;
     switch (prediction.kind) {
       case 'wrong-revision':
-        if (!(error instanceof WrongExpectedRevisionError) || error.actual !== prediction.actual) fail(`${what}: expected WrongExpectedRevisionError(actual ${prediction.actual}), got ${error ? String(error) : show(result)}`);
+        if (!(error instanceof WrongExpectedRevisionError) || error.actual !== prediction.actual) fail(`${what}: expected WrongExpectedRevisionError(actual ${prediction.actual}), got ${error ? describeError(error) : show(result)}`);
         break;
       case 'duplicate-id':
-        if (!(error instanceof DuplicateEventIdError)) fail(`${what}: expected DuplicateEventIdError, got ${error ? String(error) : show(result)}`);
+        if (!(error instanceof DuplicateEventIdError)) fail(`${what}: expected DuplicateEventIdError, got ${error ? describeError(error) : show(result)}`);
         break;
       case 'empty':
       case 'replayed':
-        if (error || show(result) !== show(prediction.result)) fail(`${what}: expected ${show(prediction.result)}, got ${error ? String(error) : show(result)}`);
+        if (error || show(result) !== show(prediction.result)) fail(`${what}: expected ${show(prediction.result)}, got ${error ? describeError(error) : show(result)}`);
         break;
       case 'appended': {
         if (error || !result) fail(`${what}: refused with ${String(error)}`);

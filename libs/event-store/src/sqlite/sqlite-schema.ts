@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { RecordedEvent } from '../event-store.port';
+import { EventMetadata, RecordedEvent } from '../event-store.port';
 
 /** The file's table, its migration, the statements every part of the store shares, and rows as events. */
 
@@ -75,8 +75,8 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: row[3],
     position: row[0],
     type: row[4],
-    data: JSON.parse(row[5]),
-    metadata: JSON.parse(row[6]),
+    data: JSON.parse(row[5]) as Record<string, unknown>,
+    metadata: JSON.parse(row[6]) as EventMetadata,
     created: row[7],
   };
 }

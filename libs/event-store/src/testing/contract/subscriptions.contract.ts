@@ -196,7 +196,7 @@ class Recorder {
   async until(condition: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + WAIT_MS;
     while (!condition()) {
-      if (this.error !== undefined) throw new Error(`The subscription failed while waiting for ${what}: ${String(this.error)}`);
+      if (this.error !== undefined) throw new Error(`The subscription failed while waiting for ${what}: ${describeError(this.error)}`);
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; got ${this.events().length} events`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -225,6 +225,11 @@ function expectConsistentMessages(messages: SubscriptionMessage[]): void {
       promised = message.position;
     }
   }
+}
+
+/** An error as a failure message names it (what is thrown need not be an Error). */
+function describeError(error: unknown): string {
+  return error instanceof Error ? String(error) : JSON.stringify(error);
 }
 
 /** Gives a subscription time to deliver anything it should not. */
