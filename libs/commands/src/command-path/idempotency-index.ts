@@ -1,3 +1,4 @@
+import { parseStream } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 import { CommandResult } from './command-result';
 import { IdempotencyKeyReusedError } from './command-errors';
@@ -41,7 +42,7 @@ export class IdempotencyIndex {
         this.byKey.set(idempotencyKey, {
           requestHash,
           commandId,
-          result: { id: streamId(event.stream), stream: event.stream, revision: event.revision, position: event.position, events: [{ type: event.type, id: event.id }] },
+          result: { id: parseStream(event.stream)?.id ?? event.stream, stream: event.stream, revision: event.revision, position: event.position, events: [{ type: event.type, id: event.id }] },
         });
         this.keyByCommandId.set(commandId, idempotencyKey);
         return;
@@ -77,10 +78,4 @@ export class IdempotencyIndex {
     for (const [key, entry] of byKey) this.byKey.set(key, entry);
     for (const [commandId, key] of keyByCommandId) this.keyByCommandId.set(commandId, key);
   }
-}
-
-/** `agreement-lkp-2020` → `lkp-2020`. */
-export function streamId(stream: string): string {
-  const dash = stream.indexOf('-');
-  return dash < 0 ? stream : stream.slice(dash + 1);
 }
