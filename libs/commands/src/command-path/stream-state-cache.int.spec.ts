@@ -30,7 +30,7 @@ const correct = (transferId: string, replacement?: string): MunicipalityCommand 
 /** One instance of the service's write side: its own cache and command path on a shared store. */
 function instance(store: SqliteEventStore, budget?: number): { path: CommandPath; cache: StreamStateCache } {
   const cache = new StreamStateCache(store, budget);
-  return { path: new CommandPath(store, new SystemClock() as Clock, new IdempotencyIndex(), cache), cache };
+  return { path: new CommandPath(store, new SystemClock(), new IdempotencyIndex(), cache), cache };
 }
 
 const spec = (command: MunicipalityCommand, context: CommandContext = newCommandContext({ actor: 'spec', source: 'spec' })): CommandSpec<MunicipalityCommand, 'municipality', MunicipalityState> => ({
