@@ -2,7 +2,7 @@ import { chainHeadOf } from '@samverkan/audit';
 import { MunicipalityCommand, MunicipalityEvent, MunicipalityState, NO_RESOLVED_BASES, fold, municipalityDecider, serviceAreaDecider, streams } from '@samverkan/domain';
 import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import fc from 'fast-check';
-import { Clock, SystemClock, readAsCurrent } from '@samverkan/shared';
+import { SystemClock, readAsCurrent } from '@samverkan/shared';
 import { CommandContext, newCommandContext } from './command-context';
 import { CommandPath, CommandSpec } from './command-path';
 import { IdempotencyIndex } from './idempotency-index';
