@@ -75,11 +75,6 @@ export class CommandPath {
     assertActsFor(spec.context, spec.actsFor(state));
   }
 
-  /** Lets a caller that also moved other streams (successor transfers) widen the remembered answer. */
-  rememberFinal(context: CommandContext, result: CommandResult): void {
-    if (context.idempotencyKey) this.idempotency.remember(context.idempotencyKey, context.commandId, context.requestHash, result);
-  }
-
   private async decideAndAppend<C, K extends StreamCategory, S>(spec: CommandSpec<C, K, S>): Promise<CommandResult> {
     const { context, decider, stream } = spec;
     for (let attempt = 1; ; attempt++) {

@@ -8,6 +8,9 @@
  */
 import type { SamverkanEvent } from '../../events';
 import type { Basis, ProviderRef } from '../../shared/provider-basis';
+import { isRealDate, nextDay, previousDay } from './naive-dates';
+
+export { isRealDate, nextDay, previousDay } from './naive-dates';
 
 /** An event of the register with its data as a plain object type, the way it reads back from the log's JSON. */
 type AsRecorded<E> = E extends { type: infer T; data: infer D } ? { type: T; data: { [K in keyof D]: D[K] } } : never;
@@ -22,28 +25,6 @@ export type LoggedEvent = AsRecorded<SamverkanEvent> & {
   /** ISO instant; increases with position. */
   recordedAt: string;
 };
-
-// ------------------------------------------------------------------------------------------------
-// Dates, written here rather than imported
-
-export function isRealDate(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  return y >= 1000 && probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
-}
-
-export function nextDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
-export function previousDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-}
 
 // ------------------------------------------------------------------------------------------------
 // Arrangements, read from their events
