@@ -15,6 +15,24 @@ import { Observable } from 'rxjs';
 /** Expected revision for an append: like EventStoreDB's `ANY`, `NO_STREAM`, `STREAM_EXISTS` or an exact revision. */
 export type ExpectedRevision = 'any' | 'no-stream' | 'stream-exists' | number;
 
+/**
+ * A condition on another stream (or on the appended one) that must hold at the moment of the
+ * append, checked atomically with it: a decision that depends on several streams checks the
+ * revision of each one it read.
+ */
+export interface ConsistencyCheck {
+  stream: string;
+  /** The stream's exact current revision (the revision of its last event), or `'no-stream'`: it must not exist. */
+  expectedRevision: number | 'no-stream';
+}
+
+export interface AppendOptions {
+  /** The appended stream's expected revision. Default `'any'`. */
+  expectedRevision?: ExpectedRevision;
+  /** Checked in the same atomic step as the append; see `EventStore.appendToStream`. */
+  checks?: readonly ConsistencyCheck[];
+}
+
 export interface EventMetadata {
   /** The command that caused this event (idempotency and tracing). */
   commandId: string;
@@ -126,8 +144,21 @@ export interface EventStore {
    * Events whose ids are already in the stream at the same place are not stored twice:
    * re-appending the same batch with the same expected revision succeeds and returns the
    * original result.
+   *
+   * `checks` (consistency checks): conditions on any streams, the appended one included,
+   * evaluated in the same atomic step as the append and its expected revision, so that no
+   * other writer (in this process or another, on any instance) can commit between the
+   * checks and the append. All or nothing: if the expected revision or any check fails,
+   * nothing is appended and the call throws WrongExpectedRevisionError naming the failing
+   * stream, the revision that was expected of it and its actual revision (-1 when it does
+   * not exist); when several fail, the expected revision is reported first, then the
+   * checks in the order given. An empty append with checks writes nothing and only checks.
+   *
+   * The idempotency rule comes first: a batch whose event ids are already in the stream at
+   * the same place is a re-send and returns the original result even when the checks (or
+   * the expected revision) no longer hold: they held when the batch was stored.
    */
-  appendToStream(stream: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
 
   /** Reads one stream. A stream that does not exist reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { AppendResult, EventToAppend, ExpectedRevision, WrongExpectedRevisionError } from '../event-store.port';
-import { meetsExpectedRevision } from '../expected-revision';
+import { AppendResult, ConsistencyCheck, EventToAppend, ExpectedRevision, WrongExpectedRevisionError } from '../event-store.port';
+import { failedCheck, meetsExpectedRevision } from '../expected-revision';
 import { DuplicateEventIdError, isDuplicateId, isStoreFailure, translate } from './sqlite-errors';
 import { Statements } from './sqlite-schema';
 
@@ -17,6 +17,7 @@ interface PendingAppend {
   stream: string;
   events: EventToAppend[];
   expected: ExpectedRevision;
+  checks: readonly ConsistencyCheck[];
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -44,7 +45,10 @@ export interface SqliteAppendStats {
  * transaction per append, against 7.1k/s). A lone sequential appender pays one turn of the
  * event loop and a savepoint per append: 10–20 µs, 2–4 % of a file-backed append.
  * - Each append runs in a savepoint, in call order, so it sees the appends before it as if
- *   they had been committed one by one (expected revisions, idempotent re-sends, event ids).
+ *   they had been committed one by one (expected revisions, consistency checks, idempotent
+ *   re-sends, event ids). Its expected revision and checks are read inside the transaction,
+ *   which holds the file's write lock from BEGIN IMMEDIATE on: no other connection, in this
+ *   process or another, can commit between those reads and the inserts.
  *   A refusal (WrongExpectedRevisionError, DuplicateEventIdError, a constraint on the
  *   caller's data) rolls back its savepoint alone and fails that append alone.
  * - A failure of SQLite itself (busy past the timeout, I/O, a full disk), at BEGIN, inside
@@ -56,7 +60,7 @@ export interface SqliteAppendStats {
  */
 export class GroupCommit {
   /** One append; called inside the group's transaction, better-sqlite3 runs it in a savepoint. */
-  private readonly appendTransaction: Database.Transaction<(stream: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult>;
+  private readonly appendTransaction: Database.Transaction<(append: PendingAppend) => AppendResult>;
   private readonly groupTransaction: Database.Transaction<(group: PendingAppend[]) => Outcome[]>;
   /** Appends not yet flushed, in call order. */
   private readonly queue: PendingAppend[] = [];
@@ -69,16 +73,14 @@ export class GroupCommit {
     /** Called after a commit that stored at least one event. */
     private readonly committed: () => void,
   ) {
-    this.appendTransaction = db.transaction((stream: string, events: EventToAppend[], expected: ExpectedRevision) =>
-      this.appendWithinTransaction(stream, events, expected),
-    );
+    this.appendTransaction = db.transaction((append: PendingAppend) => this.appendWithinTransaction(append));
     this.groupTransaction = db.transaction((group: PendingAppend[]) => group.map((append) => this.appendInGroup(append)));
   }
 
   /** Queued; settles once the group that carries it has been committed. */
-  append(stream: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: EventToAppend[], expected: ExpectedRevision, checks: readonly ConsistencyCheck[] = []): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, events, expected, resolve, reject });
+      this.queue.push({ stream, events, expected, checks, resolve, reject });
       this.scheduledFlush ??= setImmediate(this.flush);
     });
   }
@@ -138,18 +140,18 @@ export class GroupCommit {
    */
   private appendInGroup(append: PendingAppend): Outcome {
     try {
-      return { ok: true, result: this.appendTransaction(append.stream, append.events, append.expected) };
+      return { ok: true, result: this.appendTransaction(append) };
     } catch (error) {
       if (isStoreFailure(error) || !this.db.inTransaction) throw error;
       return { ok: false, error };
     }
   }
 
-  private appendWithinTransaction(stream: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
+  private appendWithinTransaction({ stream, events, expected, checks }: PendingAppend): AppendResult {
     const current = this.statements.streamRevision.get(stream) ?? -1;
 
     if (events.length === 0) {
-      if (!meetsExpectedRevision(expected, current)) throw new WrongExpectedRevisionError(stream, expected, current);
+      this.assertExpectations(stream, expected, current, checks);
       // The stream as it is. A stream that does not exist has no position of its own; the
       // log's head is the position a reader must reach to have seen the same state.
       const last = current === -1 ? undefined : this.statements.streamLast.get(stream);
@@ -161,7 +163,7 @@ export class GroupCommit {
     const existing = this.statements.eventById.get(events[0].id);
     if (existing) return this.alreadyAppended(stream, events, expected, current, existing);
 
-    if (!meetsExpectedRevision(expected, current)) throw new WrongExpectedRevisionError(stream, expected, current);
+    this.assertExpectations(stream, expected, current, checks);
 
     const created = new Date().toISOString();
     const insert = this.statements.insert;
@@ -177,6 +179,14 @@ export class GroupCommit {
       }
     }
     return { nextRevision: current + events.length, position };
+  }
+
+  /** The expected revision, then the checks in order, against the state inside this transaction. */
+  private assertExpectations(stream: string, expected: ExpectedRevision, current: number, checks: readonly ConsistencyCheck[]): void {
+    if (!meetsExpectedRevision(expected, current)) throw new WrongExpectedRevisionError(stream, expected, current);
+    if (checks.length === 0) return;
+    const failure = failedCheck(checks, (checked) => (checked === stream ? current : (this.statements.streamRevision.get(checked) ?? -1)));
+    if (failure) throw failure;
   }
 
   /**

@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Observable } from 'rxjs';
 import {
+  AppendOptions,
   AppendResult,
   EventStore,
   EventStoreUnavailableError,
   EventToAppend,
-  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -127,10 +127,14 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Queued, and committed with the other appends of this turn of the event loop (see `GroupCommit`). */
-  async appendToStream(stream: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  /**
+   * Queued, and committed with the other appends of this turn of the event loop (see
+   * `GroupCommit`); its expected revision and checks are evaluated in its own savepoint of
+   * the group's write transaction, against the committed state and the group's earlier appends.
+   */
+  async appendToStream(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
-    return this.groups.append(stream, events, options.expectedRevision ?? 'any');
+    return this.groups.append(stream, events, options.expectedRevision ?? 'any', options.checks);
   }
 
   /** Appends acknowledged and commits made through this instance since it was opened. */
