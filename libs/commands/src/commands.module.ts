@@ -12,7 +12,8 @@ import { USE_CASE_CONTROLLERS, USE_CASE_HANDLERS } from './use-cases';
 
 /**
  * Every command the register takes, one folder per use case. Needs from the app:
- * the EVENT_STORE, a Clock and a Catalog; optionally STATE_CACHE_EVENTS (the state cache's budget).
+ * the EVENT_STORE, a Clock and a Catalog; optionally STATE_CACHE_EVENTS (the state cache's budget)
+ * and IDEMPOTENCY_CAUGHT_UP (how to wait until the idempotency index has seen the whole log).
  */
 @Module({
   imports: [CqrsModule],
@@ -31,6 +32,6 @@ import { USE_CASE_CONTROLLERS, USE_CASE_HANDLERS } from './use-cases';
     ReferenceSeeder,
     ...USE_CASE_HANDLERS,
   ],
-  exports: [IdempotencyIndex, ReferenceSeeder],
+  exports: [IdempotencyIndex, ReferenceSeeder, SuccessorTransfers],
 })
 export class CommandsModule {}

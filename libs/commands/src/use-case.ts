@@ -14,7 +14,7 @@ import { CommandContext } from './command-path/command-context';
 import { CommandPath } from './command-path/command-path';
 import { CommandResult } from './command-path/command-result';
 
-export { idSpaceLock } from './arrangements/arrangement-loader';
+export { idSpace } from './arrangements/arrangement-loader';
 export { generatedArrangementId } from './arrangements/generated-id';
 export { actsForAll, actsForAny, currentMembers } from './command-path/acting-for';
 export { derivedId } from './command-path/command-context';

@@ -39,13 +39,12 @@ export class ArrangementLoader {
   }
 
   /**
-   * The streams a decision on `basis` reads, to lock while deciding: the basis's own stream, and
-   * for an agreement provided by a federation that federation's too (its dissolution ends the
+   * The streams a decision on `basis` depends on, checked in its append: the basis's own stream,
+   * and for an agreement provided by a federation that federation's too (its dissolution ends the
    * agreement's provisions, rule 4, so a dissolution must not slip in between the check and the
-   * append). The provider is fixed when the agreement is proposed, on the agreement's own stream,
-   * which is locked with it: it can be read before the locks are taken.
+   * append). The provider is fixed when the agreement is proposed, so it can be read first.
    */
-  async basisLocks(basis: Basis): Promise<string[]> {
+  async basisReads(basis: Basis): Promise<string[]> {
     const own = basisStream(basis);
     if (own === undefined) return [];
     if (basis.kind !== 'agreement') return [own];
@@ -69,12 +68,13 @@ export class ArrangementLoader {
 }
 
 /**
- * The lock every create of a federation, joint committee, agreement or study takes besides its
- * own stream: the id space is shared, so two creates of different kinds with one id must not
- * both find it free (the stores check one stream per append).
+ * What a create of a federation, joint committee, agreement or study depends on besides its own
+ * stream: the id space is shared, so the other arrangements' streams of the id are checked, in the
+ * same atomic append, to be as the create found them (absent), and two creates of different kinds
+ * with one id cannot both find it free, at one instance or at two.
  */
-export function idSpaceLock(id: string): string {
-  return `arrangement-id:${id}`;
+export function idSpace(id: string, own: ArrangementCategory): string[] {
+  return ARRANGEMENT_CATEGORIES.filter((category) => category !== own).map((category) => streams[category](id));
 }
 
 /** The stream a basis lives on (in-house has none). */

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { sealBatch } from '@samverkan/audit';
 import { Decider, EVENT_SCHEMA_VERSIONS, SamverkanEvent, StreamCategory, StreamEvents, StreamName } from '@samverkan/domain';
-import { EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
+import { ConsistencyCheck, EVENT_STORE, EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from '@samverkan/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { ActsFor, assertActsFor } from './acting-for';
 import { Clock } from '@samverkan/shared';
@@ -9,7 +9,7 @@ import { CommandContext, SAMVERKAN_NAMESPACE } from './command-context';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError } from './command-errors';
 import { CommandResult } from './command-result';
 import { IdempotencyIndex } from './idempotency-index';
-import { KeyedMutex } from './keyed-mutex';
+import { StreamQueue } from './stream-queue';
 import { StreamStateCache } from './stream-state-cache';
 
 
@@ -22,14 +22,26 @@ export interface CommandSpec<C, K extends StreamCategory, S> {
   /** Builds the command from the current state; called again on every retry, so it may load other streams. */
   command: (state: S) => C | Promise<C>;
   context: CommandContext;
-  /** Other streams this decision reads (a transfer's basis), serialised with it in this process. */
-  locks?: string[];
+  /**
+   * Other streams this decision depends on (a transfer's basis, the other arrangements' streams
+   * of a create's id). Their revisions are read before deciding and checked in the same atomic
+   * append, so a change to any of them in between, by this instance or another, is a conflict
+   * and the command is decided again on what is there now.
+   */
+  reads?: readonly string[];
   /** Whom the command acts for, given the current state: a writer key must hold them, all requirements if several (403 otherwise). */
   actsFor?: (state: S) => ActsFor | readonly ActsFor[];
 }
 
-/** How many times a command is re-decided when another command wins the race to its stream. */
-const MAX_ATTEMPTS = 8;
+/** How many times a command is re-decided when another command wins the race to its stream or to a stream it read. */
+const MAX_ATTEMPTS = 10;
+
+/** The app may provide this: resolves once the idempotency index has seen the whole log as it is now (another instance's answers too). */
+export const IDEMPOTENCY_CAUGHT_UP = Symbol('IDEMPOTENCY_CAUGHT_UP');
+export type CaughtUp = () => Promise<void>;
+
+/** A short random pause before deciding again, growing with the attempts, so racing instances drift apart. */
+const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
 /**
  * The one command path: load (the cached fold and the stream's tail) → decide → seal (the audit
@@ -43,29 +55,31 @@ const MAX_ATTEMPTS = 8;
  */
 @Injectable()
 export class CommandPath {
-  private readonly mutex = new KeyedMutex();
+  private readonly queue = new StreamQueue();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly clock: Clock,
     readonly idempotency: IdempotencyIndex,
     private readonly states: StreamStateCache,
+    @Optional() @Inject(IDEMPOTENCY_CAUGHT_UP) private readonly caughtUp?: CaughtUp,
   ) {}
 
   async run<C, K extends StreamCategory, S>(spec: CommandSpec<C, K, S>): Promise<CommandResult> {
     const { context } = spec;
     const key = context.idempotencyKey;
-    if (key === undefined) return this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
-    // The key's lock is taken alone first, so a duplicate waits for the original's answer.
-    return this.mutex.run([`idempotency:${key}`], async () => {
-      // A replay is answered only to a sender who may send the command itself (Idempotency-Keys are not secrets).
-      await this.authorize(spec);
-      const earlier = this.idempotency.lookup(key, context.requestHash);
-      if (earlier) return earlier;
-      const result = await this.mutex.run([spec.stream, ...(spec.locks ?? [])], () => this.decideAndAppend(spec));
-      this.idempotency.remember(key, context.commandId, context.requestHash, result);
-      return result;
-    });
+    if (key === undefined) return this.queue.run(spec.stream, () => this.decideAndAppend(spec));
+    // A replay is answered only to a sender who may send the command itself (Idempotency-Keys are not secrets).
+    await this.authorize(spec);
+    // The key may have been used at another instance: look it up once the index has seen the log
+    // as it is now. A resend of the same request that races its original is answered by the stream
+    // itself (its command id is in it), so two instances never answer one key differently.
+    await this.caughtUp?.();
+    const earlier = this.idempotency.lookup(key, context.requestHash);
+    if (earlier) return earlier;
+    const result = await this.queue.run(spec.stream, () => this.decideAndAppend(spec));
+    this.idempotency.remember(key, context.commandId, context.requestHash, result);
+    return result;
   }
 
   /** Checks a writer's scope against the stream's current state (a no-op for admins and process managers). */
@@ -88,6 +102,8 @@ export class CommandPath {
         throw new ConcurrencyConflictError(stream, context.expectedRevision, revision, true);
       }
 
+      // Read before the command gathers its facts: a change after this is caught by the checks.
+      const checks = await this.revisionsOf(spec.reads ?? []);
       const command = await spec.command(state);
       const decided = decider.decide(command, state);
       if (decided.length === 0) {
@@ -101,15 +117,27 @@ export class CommandPath {
       const events = sealBatch(stream, loaded.chainHead, unsealed);
 
       try {
-        const appended = await this.store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision });
+        const appended = await this.store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision, checks });
         this.states.appended(stream, revision, decided, events, appended);
         return { id: spec.id, stream, revision: appended.nextRevision, position: appended.position, events: events.map((e) => ({ type: e.type, id: e.id })) };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (context.expectedRevision !== undefined) throw new ConcurrencyConflictError(stream, context.expectedRevision, error.actual, true);
-        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(stream, undefined, error.actual, false);
+        // If-Match names this stream's revision; a stream the decision read moving is decided again.
+        if (context.expectedRevision !== undefined && error.stream === stream) throw new ConcurrencyConflictError(stream, context.expectedRevision, error.actual, true);
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(error.stream, undefined, error.actual, false);
+        await backoff(attempt);
       }
     }
+  }
+
+  /** The current revision of each stream, as the check the append makes ('no-stream' for one that does not exist). */
+  private async revisionsOf(streams: readonly string[]): Promise<ConsistencyCheck[]> {
+    return Promise.all(
+      [...new Set(streams)].map(async (stream): Promise<ConsistencyCheck> => {
+        const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+        return { stream, expectedRevision: last ? last.revision : 'no-stream' };
+      }),
+    );
   }
 
   private answerFrom(id: string, stream: string, events: RecordedEvent[], context: CommandContext): CommandResult {

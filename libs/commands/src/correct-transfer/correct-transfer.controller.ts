@@ -26,13 +26,13 @@ export const CorrectTransferHandler = handler(CorrectTransferCommand, async ({ i
     ...on.municipality(municipality),
     context,
     actsFor: () => actsForAll([municipality], `correct a transfer of ${municipality}`),
-    locks: replacement ? await arrangements.basisLocks(replacement.basis) : [],
+    reads: replacement ? await arrangements.basisReads(replacement.basis) : [],
     command: async () => ({
       type: 'CorrectTransfer' as const,
       ...body,
       replacement,
       bases: replacement ? await arrangements.resolve([replacement.basis]) : NO_RESOLVED_BASES,
-      unknown: catalog.unknown({ serviceAreas: replacement ? [replacement.serviceArea] : [] }),
+      unknown: await catalog.unknown({ serviceAreas: replacement ? [replacement.serviceArea] : [] }),
     }),
   });
 });

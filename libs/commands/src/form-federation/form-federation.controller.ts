@@ -1,6 +1,6 @@
 import { Body, Post } from '@nestjs/common';
 import { CalendarDateField, EnumField, MunicipalityCodesField, OptionalIdField, OptionalMunicipalityCodeField, ServiceAreasField, TextField } from '../http/validators';
-import { CommandContext, CommandCtx, CommandRoute, CommandSender, CreateCommand, actsForAny, generatedArrangementId, handler, idSpaceLock, on } from '../use-case';
+import { CommandContext, CommandCtx, CommandRoute, CommandSender, CreateCommand, actsForAny, generatedArrangementId, handler, idSpace, on } from '../use-case';
 
 export const FEDERATION_FORMS = ['federation', 'joint-committee'] as const;
 
@@ -18,14 +18,14 @@ export class FormFederationDto {
 export class FormFederationCommand extends CreateCommand<FormFederationDto> {}
 
 /** Forms a federation or joint committee (rule 10: two members at least; a joint committee's host is one). */
-export const FormFederationHandler = handler(FormFederationCommand, ({ body, context }, { path, arrangements, catalog }) => {
+export const FormFederationHandler = handler(FormFederationCommand, async ({ body, context }, { path, arrangements, catalog }) => {
   const id = body.id ?? generatedArrangementId(context, 'federation');
-  const unknown = catalog.unknown({ municipalities: [...body.members, ...(body.host ? [body.host] : [])], serviceAreas: body.serviceAreas });
+  const unknown = await catalog.unknown({ municipalities: [...body.members, ...(body.host ? [body.host] : [])], serviceAreas: body.serviceAreas });
   return path.run({
     ...on.federation(id),
     context,
     actsFor: () => actsForAny(body.members, 'form an arrangement that does not include it'),
-    locks: [idSpaceLock(id)],
+    reads: idSpace(id, 'federation'),
     command: async () => ({ type: 'FormFederation' as const, ...body, id, unknown, idTakenBy: await arrangements.kindOf(id) }),
   });
 });

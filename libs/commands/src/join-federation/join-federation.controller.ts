@@ -19,7 +19,7 @@ export const JoinFederationHandler = handler(JoinFederationCommand, ({ id, body,
     // Both sides of a join: the municipality that joins, and the federation through one of its members. A writer
     // for the joining municipality alone could otherwise join any federation and then dissolve it as a member.
     actsFor: (state) => [actsForAll([municipality], `record that ${municipality} joins`), actsForAny(currentMembers(state), `admit ${municipality} as one of its members`)],
-    command: () => ({ type: 'JoinFederation' as const, ...body, unknown: catalog.unknown({ municipalities: [municipality] }) }),
+    command: async () => ({ type: 'JoinFederation' as const, ...body, unknown: await catalog.unknown({ municipalities: [municipality] }) }),
   });
 });
 

@@ -13,7 +13,7 @@ import {
   ServiceAreasField,
   TextField,
 } from '../http/validators';
-import { CommandContext, CommandCtx, CommandRoute, CommandSender, CreateCommand, actsForAny, generatedArrangementId, handler, idSpaceLock, on } from '../use-case';
+import { CommandContext, CommandCtx, CommandRoute, CommandSender, CreateCommand, actsForAny, generatedArrangementId, handler, idSpace, on } from '../use-case';
 
 export const AGREEMENT_KINDS = ['service', 'intent', 'cooperation'] as const;
 
@@ -36,11 +36,11 @@ export class ProposeAgreementDto {
 export class ProposeAgreementCommand extends CreateCommand<ProposeAgreementDto> {}
 
 /** Proposes a service agreement, a letter of intent or a cooperation agreement; it binds once every party has signed (and approved, if required). */
-export const ProposeAgreementHandler = handler(ProposeAgreementCommand, ({ body, context }, { path, arrangements, catalog }) => {
+export const ProposeAgreementHandler = handler(ProposeAgreementCommand, async ({ body, context }, { path, arrangements, catalog }) => {
   const id = body.id ?? generatedArrangementId(context, 'agreement');
   const provider = body.provider && toProvider(body.provider);
   const buyers = body.buyers ?? [];
-  const unknown = catalog.unknown({
+  const unknown = await catalog.unknown({
     municipalities: [...body.parties, ...buyers, ...(provider?.kind === 'municipality' ? [provider.code] : [])],
     serviceAreas: body.serviceAreas,
     regions: provider?.kind === 'region' ? [provider.code] : [],
@@ -49,7 +49,7 @@ export const ProposeAgreementHandler = handler(ProposeAgreementCommand, ({ body,
     ...on.agreement(id),
     context,
     actsFor: () => actsForAny(body.parties, 'propose an agreement that does not include it'),
-    locks: [idSpaceLock(id)],
+    reads: idSpace(id, 'agreement'),
     command: async () => ({
       type: 'ProposeAgreement' as const,
       ...body,

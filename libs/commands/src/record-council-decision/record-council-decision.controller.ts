@@ -20,7 +20,7 @@ export const RecordCouncilDecisionHandler = handler(RecordCouncilDecisionCommand
     ...on.agreement(id),
     context,
     actsFor: () => actsForAll([municipality], `record the council decision of ${municipality}`),
-    command: () => ({ type: 'RecordCouncilDecision' as const, ...body, unknown: catalog.unknown({ municipalities: [municipality] }) }),
+    command: async () => ({ type: 'RecordCouncilDecision' as const, ...body, unknown: await catalog.unknown({ municipalities: [municipality] }) }),
   });
 });
 

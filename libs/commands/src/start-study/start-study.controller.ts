@@ -1,6 +1,6 @@
 import { Body, Post } from '@nestjs/common';
 import { CalendarDateField, EnumField, MunicipalityCodesField, OptionalIdField, OptionalMunicipalityCodeField, OptionalTextField, OptionalTextsField, ServiceAreasField, TextField } from '../http/validators';
-import { CommandContext, CommandCtx, CommandRoute, CommandSender, CreateCommand, actsForAny, generatedArrangementId, handler, idSpaceLock, on } from '../use-case';
+import { CommandContext, CommandCtx, CommandRoute, CommandSender, CreateCommand, actsForAny, generatedArrangementId, handler, idSpace, on } from '../use-case';
 
 export const STUDY_KINDS = ['feasibility', 'development-project', 'organisational-review'] as const;
 
@@ -20,14 +20,14 @@ export class StartStudyDto {
 export class StartStudyCommand extends CreateCommand<StartStudyDto> {}
 
 /** Starts a feasibility study, development project or organisational review. */
-export const StartStudyHandler = handler(StartStudyCommand, ({ body, context }, { path, arrangements, catalog }) => {
+export const StartStudyHandler = handler(StartStudyCommand, async ({ body, context }, { path, arrangements, catalog }) => {
   const id = body.id ?? generatedArrangementId(context, 'study');
-  const unknown = catalog.unknown({ municipalities: [...body.parties, ...(body.owner !== undefined ? [body.owner] : [])], serviceAreas: body.serviceAreas });
+  const unknown = await catalog.unknown({ municipalities: [...body.parties, ...(body.owner !== undefined ? [body.owner] : [])], serviceAreas: body.serviceAreas });
   return path.run({
     ...on.study(id),
     context,
     actsFor: () => actsForAny(body.parties, 'start a study that does not include it'),
-    locks: [idSpaceLock(id)],
+    reads: idSpace(id, 'study'),
     command: async () => ({ type: 'StartStudy' as const, ...body, id, otherParties: body.otherParties ?? [], unknown, idTakenBy: await arrangements.kindOf(id) }),
   });
 });

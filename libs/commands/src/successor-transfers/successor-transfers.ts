@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, ResolvedBases, StreamCategory, Successor, Unknowns } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 import { Subscription, concatMap, defer, retry, timer } from 'rxjs';
@@ -20,8 +20,8 @@ import { UseCaseTools } from '../use-case';
  * correlation id is the original command's.
  *
  * It runs in two ways: the deciding command awaits it (so the command answers only once the
- * transfers are recorded), and a subscription to the deciding events from the start of the log
- * finishes anything a crash interrupted.
+ * transfers are recorded), and a subscription to the deciding events in the log (from its
+ * checkpoint) finishes anything a crash interrupted.
  */
 const DECIDING_EVENT_TYPES = ['FederationDissolved', 'MemberLeft', 'AgreementTerminated'] as const;
 
@@ -44,15 +44,15 @@ interface Ending {
 export async function decideEnding<C, K extends StreamCategory, S>(
   tools: UseCaseTools,
   named: SuccessorDto[] | undefined,
-  spec: Omit<CommandSpec<C, K, S>, 'command' | 'locks'>,
+  spec: Omit<CommandSpec<C, K, S>, 'command' | 'reads'>,
   command: (ending: Ending) => C,
   municipalities: string[] = [],
 ): Promise<CommandResult> {
   const successors = toSuccessors(named);
-  const unknown = tools.catalog.unknown({ municipalities: [...municipalities, ...successors.map((s) => s.municipality)], serviceAreas: successors.map((s) => s.serviceArea) });
+  const unknown = await tools.catalog.unknown({ municipalities: [...municipalities, ...successors.map((s) => s.municipality)], serviceAreas: successors.map((s) => s.serviceArea) });
   const result = await tools.path.run({
     ...spec,
-    locks: successors.map((s) => basisStream(s.basis)).filter((s): s is string => s !== undefined),
+    reads: successors.map((s) => basisStream(s.basis)).filter((s): s is string => s !== undefined),
     command: async () => command({ successors, successorBases: await tools.arrangements.resolve(successors.map((s) => s.basis)), unknown }),
   });
   if (result.events.length === 0) return result;
@@ -85,18 +85,37 @@ async function recordSuccessors(tools: UseCaseTools, event: RecordedEvent): Prom
   return position;
 }
 
-/** Finishes, from the start of the log, the successor transfers a crash interrupted. */
+/**
+ * Finishes the successor transfers a crash interrupted, at whichever instance: it follows the
+ * deciding events in the log (not anything one process remembers) and runs their successors,
+ * which are idempotent. Its checkpoint is the last deciding event it finished; kept in the
+ * instance's read-model snapshot, it lets a restart resume from there rather than the log's start.
+ */
 @Injectable()
-export class SuccessorTransfers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SuccessorTransfers implements OnApplicationShutdown {
   private subscription?: Subscription;
+  private finished?: number;
 
   constructor(private readonly tools: UseCaseTools) {}
 
-  onApplicationBootstrap(): void {
-    this.subscription = defer(() => this.tools.store.subscribeToAll({ filter: { eventTypes: [...DECIDING_EVENT_TYPES] } }))
+  /** The position of the last deciding event whose successors are recorded (or were refused), if any. */
+  get checkpoint(): number | undefined {
+    return this.finished;
+  }
+
+  /** Before start(): resume after this position (from a snapshot). */
+  resumeAfter(position: number | null | undefined): void {
+    this.finished = position ?? undefined;
+  }
+
+  /** Follows the log from the checkpoint (the start without one), and on, live. */
+  start(): void {
+    this.subscription ??= defer(() => this.tools.store.subscribeToAll({ after: this.finished, filter: { eventTypes: [...DECIDING_EVENT_TYPES] } }))
       .pipe(
         concatMap(async (message) => {
-          if (message.kind === 'event') await recordSuccessors(this.tools, message.event);
+          if (message.kind !== 'event') return;
+          await recordSuccessors(this.tools, message.event);
+          this.finished = message.event.position;
         }),
         retry({ delay: (error: unknown) => (logger.warn(`Successor subscription interrupted (${String(error)}); resuming`), timer(1000)) }),
       )

@@ -22,14 +22,14 @@ export async function transferService({ id: municipality, body, context }: Trans
     ...on.municipality(municipality),
     context,
     actsFor: () => actsForAll([municipality], `record a transfer for ${municipality}`),
-    locks: await arrangements.basisLocks(basis),
+    reads: await arrangements.basisReads(basis),
     command: async () => ({
       type: 'TransferService' as const,
       transferId: derivedId(context, 'transfer'),
       ...body,
       basis,
       bases: await arrangements.resolve([basis]),
-      unknown: catalog.unknown({ serviceAreas: [body.serviceArea] }),
+      unknown: await catalog.unknown({ serviceAreas: [body.serviceArea] }),
     }),
   });
 }
