@@ -1,7 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { sleep } from './random';
 
 const ROOT = resolve(__dirname, '../..');
@@ -55,11 +55,7 @@ export async function buildService(runner: ServiceRunner = 'compiled'): Promise<
       (error, stdout, stderr) => (error ? fail(new Error(`Compiling the service failed: ${stdout}${stderr}`)) : done()),
     ),
   );
-  // The reference data is read from files next to the compiled library (nest-cli.json copies them the same way).
-  const dataFrom = join(ROOT, 'libs/reference-data/data');
-  const dataTo = join(outDir, 'libs/reference-data/data');
-  mkdirSync(dataTo, { recursive: true });
-  for (const file of readdirSync(dataFrom)) copyFileSync(join(dataFrom, file), join(dataTo, file));
+  copyAssets(outDir);
   const main = join(outDir, 'apps/api/src/main.js');
   if (!existsSync(main)) throw new Error(`Compiling the service wrote no ${main}`);
   return {
@@ -70,6 +66,29 @@ export async function buildService(runner: ServiceRunner = 'compiled'): Promise<
     buildMs: Date.now() - started,
     dispose: () => rmSync(outDir, { recursive: true, force: true }),
   };
+}
+
+/** An asset nest-cli.json copies into the build: `include` relative to the app's source root, `outDir` relative to the repository. */
+interface NestAsset {
+  include: string;
+  outDir: string;
+}
+
+/**
+ * The files the service reads next to its compiled code (the reference data, the KurrentDB protocol
+ * files), copied as `nest build` copies them: every asset nest-cli.json lists (`<dir>/*.<ext>`), with
+ * its `dist/` replaced by the build's directory.
+ */
+function copyAssets(outDir: string): void {
+  const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as { sourceRoot: string; compilerOptions: { assets?: NestAsset[] } };
+  for (const asset of nest.compilerOptions.assets ?? []) {
+    const include = resolve(ROOT, nest.sourceRoot, asset.include);
+    const from = dirname(include);
+    const pattern = new RegExp(`^${basename(include).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const to = join(outDir, asset.outDir.replace(/^dist\//, ''));
+    mkdirSync(to, { recursive: true });
+    for (const file of readdirSync(from)) if (pattern.test(file)) copyFileSync(join(from, file), join(to, file));
+  }
 }
 
 /** A free loopback port (the service keeps it across restarts, so the clients keep their URL). */
@@ -94,6 +113,23 @@ export interface ServiceProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a start may take before it counts as failed. */
   startTimeoutMs?: number;
+}
+
+/** The whole environment a service child runs with (nothing else of this process's leaks into it). */
+export function serviceEnvironment(options: ServiceProcessOptions): NodeJS.ProcessEnv {
+  const { built, port, dataDir, eventStoreConnectionString } = options;
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    ...built.env,
+    ...options.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SAMVERKAN_DATA_DIR: dataDir,
+    ...(eventStoreConnectionString ? { EVENTSTORE_CONNECTION_STRING: eventStoreConnectionString } : {}),
+  };
 }
 
 /** A log line the service wrote at level error or above (pino level ≥ 50), or a line that is not JSON on stderr. */
@@ -139,20 +175,7 @@ export class ServiceProcess {
     if (this.child) throw new Error('The service is already running');
     this.starts++;
     const start = this.starts;
-    const { built, port, dataDir, eventStoreConnectionString } = this.options;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      ...built.env,
-      ...this.options.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SAMVERKAN_DATA_DIR: dataDir,
-      ...(eventStoreConnectionString ? { EVENTSTORE_CONNECTION_STRING: eventStoreConnectionString } : {}),
-    };
-    const child = spawn(process.execPath, built.nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, this.options.built.nodeArgs, { cwd: ROOT, env: serviceEnvironment(this.options), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.healthy = false;
     const collect = (stream: NodeJS.ReadableStream, isStderr: boolean) => {
