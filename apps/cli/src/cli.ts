@@ -1,18 +1,16 @@
 import { EventStoreUnavailableError } from '@samverkan/event-store';
-import { exportCommand } from './commands/export';
-import { historyCommand } from './commands/history';
-import { replayCommand } from './commands/replay';
-import { stateCommand } from './commands/state';
-import { verifyCommand } from './commands/verify';
 import { CliIo, CliContext } from './context';
 import { CliError, USAGE, parseCommandLine } from './options';
 
-const COMMANDS: Record<string, (ctx: CliContext) => Promise<number>> = {
-  verify: verifyCommand,
-  export: exportCommand,
-  replay: replayCommand,
-  history: historyCommand,
-  state: stateCommand,
+type Command = (ctx: CliContext) => Promise<number>;
+
+/** Each command's module is loaded when it runs, so the CLI starts with only what that command needs. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  verify: async () => (await import('./commands/verify')).verifyCommand,
+  export: async () => (await import('./commands/export')).exportCommand,
+  replay: async () => (await import('./commands/replay')).replayCommand,
+  history: async () => (await import('./commands/history')).historyCommand,
+  state: async () => (await import('./commands/state')).stateCommand,
 };
 
 /** Runs one command line; resolves to the exit code. Errors are reported on stderr (and as JSON with --json). */
@@ -25,8 +23,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(USAGE);
       return command === undefined && !options.help ? 2 : 0;
     }
-    const run = COMMANDS[command];
-    if (!run) throw new CliError(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See --help.`, 2);
+    const load = COMMANDS[command];
+    if (!load) throw new CliError(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See --help.`, 2);
+    const run = await load();
     return await run({ positionals, options, io });
   } catch (error) {
     const code = error instanceof CliError ? error.exitCode : 3;
