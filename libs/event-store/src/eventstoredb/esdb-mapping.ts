@@ -85,6 +85,23 @@ export function toServerFilter(filter: AllFilter | undefined, checkpointReached:
 /** Escapes what is special in both JavaScript and .NET regular expressions. */
 const escapeRegex = (text: string): string => text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
+/**
+ * The one string property that carries an event's metadata through v2 `AppendRecords`
+ * (whose properties are string keys with string values): the metadata as JSON. A v1 read
+ * shows the properties as the keys of the event's metadata JSON, next to the server's own
+ * `$schema.*` keys, so reads take the metadata from it when it is there.
+ */
+export const METADATA_PROPERTY = 'samverkan-metadata';
+
+/** The port's metadata from a v1 read: plain (written through v1 appends) or inside METADATA_PROPERTY (written through AppendRecords). */
+function portMetadata(metadata: unknown): EventMetadata {
+  if (typeof metadata === 'object' && metadata !== null) {
+    const wrapped = (metadata as Record<string, unknown>)[METADATA_PROPERTY];
+    if (typeof wrapped === 'string') return JSON.parse(wrapped) as EventMetadata;
+  }
+  return (metadata ?? {}) as EventMetadata;
+}
+
 export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
   if (!event.isJson) throw new TypeError(`Event ${event.id} in ${event.streamId} is not JSON; the register writes JSON only`);
   if (event.position === undefined) throw new TypeError(`EventStoreDB sent event ${event.id} without its position`);
@@ -95,7 +112,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     position: toPortPosition(event.position.commit),
     type: event.type,
     data: event.data as Record<string, unknown>,
-    metadata: (event.metadata ?? {}) as EventMetadata,
+    metadata: portMetadata(event.metadata),
     created: event.created.toISOString(),
   };
 }

@@ -1,7 +1,6 @@
 import {
   BACKWARDS,
   END,
-  EventStoreDBClient,
   FORWARDS,
   START,
   StreamNotFoundError,
@@ -11,6 +10,7 @@ import {
 import { Observable } from 'rxjs';
 import {
   WrongExpectedRevisionError,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -22,8 +22,10 @@ import {
   type SubscriptionMessage,
 } from '../event-store.port';
 import { meetsExpectedRevision } from '../expected-revision';
+import { appendWithChecks, type CheckedAppendHost } from './checked-append';
 import { closedError, isSystemEventType, keeps, toClientExpectedRevision, toClientPosition, toPortError, toPortPosition, toRecordedEvent } from './esdb-mapping';
 import { SubscriptionHost, catchUpSubscription } from './esdb-subscription';
+import { KurrentDbClient } from './kurrentdb-client';
 
 /** Events per `$all` read call while paging through the log. */
 const READ_ALL_PAGE = 256;
@@ -35,6 +37,10 @@ const PING_TIMEOUT_MS = 2_000;
  * The EventStore port on EventStoreDB through `@eventstore/db-client` 6.x over gRPC. It
  * needs a server that sends `caught_up` on subscriptions (23.10 or later).
  *
+ * Appends with consistency checks go through KurrentDB's v2 `StreamsService.AppendRecords`,
+ * which needs KurrentDB 26.1 or later (see `appendWithChecks`); every other call, and every
+ * append without checks, uses the v1 protocol as before.
+ *
  * Positions are commit positions. Events keep the ids the caller gives them, so that a
  * retried append (same ids, same expected revision) is recognised by the server's
  * idempotency check instead of being stored twice.
@@ -44,21 +50,27 @@ const PING_TIMEOUT_MS = 2_000;
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
-  private readonly client: EventStoreDBClient;
+  private readonly client: KurrentDbClient;
   private closed = false;
   /** Completes the subscriptions still open when the store is closed. */
   private readonly openSubscriptions = new Set<() => void>();
   private readonly subscriptionHost: SubscriptionHost;
+  private readonly checkedAppendHost: CheckedAppendHost;
 
   /** `connectionString` e.g. `esdb://localhost:2113?tls=false`; nothing is contacted before the first call. */
   constructor(connectionString: string) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+    this.client = KurrentDbClient.fromConnectionString(connectionString);
     this.subscriptionHost = { client: this.client, isClosed: () => this.closed, openSubscriptions: this.openSubscriptions };
+    this.checkedAppendHost = { client: this.client, readStream: (stream, options) => this.readStream(stream, options), headPosition: () => this.headPosition() };
   }
 
-  async appendToStream(stream: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  async appendToStream(stream: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     const expected = options.expectedRevision ?? 'any';
+    if (options.checks?.length) {
+      const checks = options.checks.map((check) => ({ stream: check.stream, expected: check.expectedRevision }));
+      return appendWithChecks(this.checkedAppendHost, stream, events, [{ stream, expected }, ...checks]);
+    }
     if (events.length === 0) return this.checkExpectation(stream, expected);
     try {
       const result = await this.client.appendToStream(

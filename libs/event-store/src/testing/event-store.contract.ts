@@ -1,5 +1,6 @@
 import { EventStore } from '../event-store.port';
 import { describeAppends } from './contract/appends.contract';
+import { describeChecks } from './contract/checks.contract';
 import { ContractTest } from './contract/contract-support';
 import { describeReads } from './contract/reads.contract';
 import { describeSubscriptions } from './contract/subscriptions.contract';
@@ -31,6 +32,7 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
 
     const storeTest: ContractTest = (title, body) => it(title, () => body(store));
     describeAppends(storeTest);
+    describeChecks(storeTest);
     describeReads(storeTest);
     describeSubscriptions(storeTest);
   });

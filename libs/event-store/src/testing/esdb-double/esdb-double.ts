@@ -4,9 +4,11 @@ import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfea
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { Empty } from '@eventstore/db-client/generated/shared_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { protocol, type AppendRecordsRequest, type AppendRecordsResponse } from '../../eventstoredb/kurrentdb-v2';
 import { InMemoryLog } from './in-memory-log';
 import type { AllSubscription } from './all-subscription';
 import { streamsService, type DoubleMethod } from './streams-service';
+import { appendRecords, type AppendRecordsRefusals } from './streams-v2';
 
 export interface EventStoreDbDoubleOptions {
   /**
@@ -17,9 +19,17 @@ export interface EventStoreDbDoubleOptions {
    * exist, so the client appends through `Streams/Append`.
    */
   batchAppend?: boolean;
+  /**
+   * true (default): a KurrentDB 26.1 node, which also serves the v2
+   * `kurrentdb.protocol.v2.streams.StreamsService/AppendRecords` (see `streams-v2`).
+   * false: an older server, on which that service does not exist (UNIMPLEMENTED).
+   */
+  appendRecords?: boolean;
+  /** Test knobs for AppendRecords' refusals. */
+  appendRecordsRefusals?: AppendRecordsRefusals;
 }
 
-const SERVER_VERSION = '24.10.0';
+const SERVER_VERSION = { v1Only: '24.10.0', withAppendRecords: '26.1.0' };
 const STATS_STREAM = '$stats-127.0.0.1:2113';
 /**
  * A node writes `$statsCollected` every 30 s; the double writes one after every third
@@ -46,6 +56,8 @@ const CLIENT_WRITES_PER_STATS_EVENT = 3;
 export class EventStoreDbDouble {
   private readonly log = new InMemoryLog();
   private readonly batchAppend: boolean;
+  private readonly appendRecords: boolean;
+  private readonly appendRecordsRefusals: AppendRecordsRefusals;
   private readonly calls = new Map<DoubleMethod, number>();
   private readonly subscriptions = new Set<AllSubscription>();
   private clientWrites = 0;
@@ -54,6 +66,8 @@ export class EventStoreDbDouble {
 
   constructor(options: EventStoreDbDoubleOptions = {}) {
     this.batchAppend = options.batchAppend ?? true;
+    this.appendRecords = options.appendRecords ?? true;
+    this.appendRecordsRefusals = options.appendRecordsRefusals ?? {};
     this.writeSystemEvent('$$' + STATS_STREAM, '$metadata', { $maxAge: 86_400 });
     this.writeStatsEvent();
     this.log.onAppend((written) => {
@@ -92,11 +106,19 @@ export class EventStoreDbDouble {
         subscriptions: this.subscriptions,
       }),
     );
+    if (this.appendRecords) {
+      server.addService(protocol().service, {
+        AppendRecords: (call: ServerUnaryCall<AppendRecordsRequest, AppendRecordsResponse>, callback: sendUnaryData<AppendRecordsResponse>) => {
+          this.countCall('AppendRecords');
+          appendRecords(this.log, this.appendRecordsRefusals, call, callback);
+        },
+      });
+    }
     server.addService(ServerFeaturesService, {
       getSupportedMethods: (_call: ServerUnaryCall<Empty, SupportedMethods>, callback: sendUnaryData<SupportedMethods>) => {
         this.countCall('GetSupportedMethods');
         if (!this.batchAppend) return callback({ code: status.UNIMPLEMENTED, details: 'Method not found' });
-        callback(null, supportedMethods());
+        callback(null, supportedMethods(this.appendRecords));
       },
     });
     this.boundPort = await new Promise<number>((resolve, reject) =>
@@ -141,16 +163,18 @@ export class EventStoreDbDouble {
   }
 }
 
-/** What a 24.x node advertises for the methods the double implements; the client matches them case-insensitively. */
-function supportedMethods(): SupportedMethods {
+/** What a node advertises for the methods the double implements; the client matches them case-insensitively. */
+function supportedMethods(withAppendRecords: boolean): SupportedMethods {
   const method = (serviceName: string, methodName: string): SupportedMethod =>
     new SupportedMethod().setServiceName(serviceName).setMethodName(methodName);
+  const methods = [
+    method('event_store.client.streams.streams', 'read'),
+    method('event_store.client.streams.streams', 'append'),
+    method('event_store.client.streams.streams', 'batchappend'),
+    method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
+  ];
+  if (withAppendRecords) methods.push(method('kurrentdb.protocol.v2.streams.streamsservice', 'appendrecords'));
   return new SupportedMethods()
-    .setEventStoreServerVersion(SERVER_VERSION)
-    .setMethodsList([
-      method('event_store.client.streams.streams', 'read'),
-      method('event_store.client.streams.streams', 'append'),
-      method('event_store.client.streams.streams', 'batchappend'),
-      method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
-    ]);
+    .setEventStoreServerVersion(withAppendRecords ? SERVER_VERSION.withAppendRecords : SERVER_VERSION.v1Only)
+    .setMethodsList(methods);
 }

@@ -48,6 +48,9 @@ export type AppendOutcome =
 
 const utf8Length = (text: string): bigint => BigInt(Buffer.byteLength(text, 'utf8'));
 
+/** `plan`'s answer for an append that writes its events. */
+export const WRITE = Symbol('write');
+
 export class InMemoryLog {
   private readonly records: LoggedEvent[] = [];
   private readonly streams = new Map<string, LoggedEvent[]>();
@@ -107,6 +110,12 @@ export class InMemoryLog {
    * only partly matches is a wrong expected version.
    */
   append(stream: string, expected: ExpectedState, proposed: readonly ProposedEvent[]): AppendOutcome {
+    const plan = this.plan(stream, expected, proposed);
+    return plan === WRITE ? this.write(proposed.map((event) => ({ stream, event })), stream) : plan;
+  }
+
+  /** What `append` would do, without doing it: WRITE, or the outcome of an append that writes nothing. */
+  plan(stream: string, expected: ExpectedState, proposed: readonly ProposedEvent[]): typeof WRITE | AppendOutcome {
     const existing = this.streams.get(stream) ?? [];
     const current = BigInt(existing.length) - 1n;
     const wrongExpectedVersion: AppendOutcome = {
@@ -116,18 +125,57 @@ export class InMemoryLog {
 
     switch (expected.kind) {
       case 'revision':
-        if (expected.revision === current) return this.write(stream, existing, proposed);
+        if (expected.revision === current) return WRITE;
         if (expected.revision > current) return wrongExpectedVersion;
         return this.alreadyAppendedFrom(existing, Number(expected.revision) + 1, proposed) ?? wrongExpectedVersion;
       case 'no-stream':
-        if (existing.length === 0) return this.write(stream, existing, proposed);
+        if (existing.length === 0) return WRITE;
         return this.alreadyAppendedFrom(existing, 0, proposed) ?? wrongExpectedVersion;
       case 'stream-exists':
         if (existing.length === 0) return wrongExpectedVersion;
-        return this.appendAnywhere(stream, existing, proposed) ?? wrongExpectedVersion;
+        return this.appendAnywhere(existing, proposed) ?? wrongExpectedVersion;
       case 'any':
-        return this.appendAnywhere(stream, existing, proposed) ?? wrongExpectedVersion;
+        return this.appendAnywhere(existing, proposed) ?? wrongExpectedVersion;
     }
+  }
+
+  /**
+   * Writes events to one or more streams as one transaction, in the order given: each gets
+   * the next revision of its stream and the next position of the log; listeners hear of
+   * them once, together. `stream` names the stream whose outcome is answered.
+   */
+  write(entries: ReadonlyArray<{ stream: string; event: ProposedEvent }>, stream: string): AppendOutcome {
+    const created = BigInt(Date.now()) * TICKS_PER_MILLISECOND;
+    const written: LoggedEvent[] = [];
+    for (const { stream: target, event } of entries) {
+      const existing = this.streams.get(target) ?? [];
+      const size =
+        RECORD_OVERHEAD +
+        utf8Length(target) +
+        utf8Length(event.type) +
+        BigInt(event.data.byteLength) +
+        BigInt(event.customMetadata.byteLength);
+      const record: LoggedEvent = {
+        ...event,
+        stream: target,
+        revision: BigInt(existing.length),
+        position: this.end,
+        nextPosition: this.end + size,
+        created,
+      };
+      this.end = record.nextPosition;
+      existing.push(record);
+      this.streams.set(target, existing);
+      this.records.push(record);
+      written.push(record);
+    }
+    const last = this.streams.get(stream)?.at(-1);
+    if (written.length === 0 || last === undefined) {
+      // An empty append only checks the expectation: nothing is written, there is no position.
+      return { kind: 'written', lastRevision: last?.revision ?? -1n, position: undefined };
+    }
+    for (const listener of [...this.appendListeners]) listener(written);
+    return { kind: 'written', lastRevision: last.revision, position: last.position };
   }
 
   /**
@@ -135,9 +183,9 @@ export class InMemoryLog {
    * write, known means every id must follow it in the stream (else corrupted idempotency,
    * reported as a wrong expected version: undefined here).
    */
-  private appendAnywhere(stream: string, existing: LoggedEvent[], proposed: readonly ProposedEvent[]): AppendOutcome | undefined {
+  private appendAnywhere(existing: LoggedEvent[], proposed: readonly ProposedEvent[]): typeof WRITE | AppendOutcome | undefined {
     const first = proposed.length === 0 ? -1 : existing.findIndex((event) => event.id === proposed[0].id);
-    if (first === -1) return this.write(stream, existing, proposed);
+    if (first === -1) return WRITE;
     return this.alreadyAppendedFrom(existing, first, proposed);
   }
 
@@ -147,37 +195,5 @@ export class InMemoryLog {
     if (!matches) return undefined;
     const last = existing[from + proposed.length - 1];
     return { kind: 'idempotent', lastRevision: last.revision, position: last.position };
-  }
-
-  private write(stream: string, existing: LoggedEvent[], proposed: readonly ProposedEvent[]): AppendOutcome {
-    const created = BigInt(Date.now()) * TICKS_PER_MILLISECOND;
-    for (const event of proposed) {
-      const size =
-        RECORD_OVERHEAD +
-        utf8Length(stream) +
-        utf8Length(event.type) +
-        BigInt(event.data.byteLength) +
-        BigInt(event.customMetadata.byteLength);
-      const record: LoggedEvent = {
-        ...event,
-        stream,
-        revision: BigInt(existing.length),
-        position: this.end,
-        nextPosition: this.end + size,
-        created,
-      };
-      this.end = record.nextPosition;
-      existing.push(record);
-      this.records.push(record);
-    }
-    const last = existing.at(-1);
-    if (proposed.length === 0 || last === undefined) {
-      // An empty append only checks the expectation: nothing is written, there is no position.
-      return { kind: 'written', lastRevision: last?.revision ?? -1n, position: undefined };
-    }
-    this.streams.set(stream, existing);
-    const written = existing.slice(-proposed.length);
-    for (const listener of [...this.appendListeners]) listener(written);
-    return { kind: 'written', lastRevision: last.revision, position: last.position };
   }
 }

@@ -12,7 +12,7 @@ import { append, batchAppend } from './streams-append';
 import { read } from './streams-read';
 
 /** The gRPC method names the double counts calls of. */
-export type DoubleMethod = 'GetSupportedMethods' | 'Read' | 'Append' | 'BatchAppend';
+export type DoubleMethod = 'GetSupportedMethods' | 'Read' | 'Append' | 'BatchAppend' | 'AppendRecords';
 
 export interface StreamsServiceContext {
   log: InMemoryLog;
