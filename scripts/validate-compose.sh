@@ -17,6 +17,13 @@ for service in node1 node2 node3 samverkan-a samverkan-b; do
   "${compose[@]}" --profile cluster config | awk -v s="  $service:" '$0==s{f=1;next} /^  [a-z]/{f=0} f&&/profiles:/{p=1} END{exit p?0:1}' \
     || { echo "$service is not in the cluster profile" >&2; exit 1; }
 done
+# Checked appends (consistency checks) go through StreamsService.AppendRecords, which KurrentDB
+# serves from 26.1 on: every server runs such an image (docs/scale-out.md, "The store").
+for service in eventstoredb node1 node2 node3; do
+  image=$("${compose[@]}" --profile cluster config | awk -v s="  $service:" '$0==s{f=1;next} /^  [a-z]/{f=0} f&&$1=="image:"&&!p{print $2; p=1}')
+  if [[ "$image" =~ ^kurrentplatform/kurrentdb:([0-9]+)\.([0-9]+) ]] && (( BASH_REMATCH[1] > 26 || (BASH_REMATCH[1] == 26 && BASH_REMATCH[2] >= 1) )); then continue; fi
+  echo "$service runs $image: it must be kurrentplatform/kurrentdb 26.1 or later (StreamsService.AppendRecords)" >&2; exit 1
+done
 # Without a key the stack must refuse to start rather than run open on 0.0.0.0.
 if env -u SAMVERKAN_ADMIN_KEY "${compose[@]}" config -q 2>/dev/null; then echo "compose must require SAMVERKAN_ADMIN_KEY" >&2; exit 1; fi
 echo "docker-compose.yml: single node and cluster profile valid (${compose[*]})"
