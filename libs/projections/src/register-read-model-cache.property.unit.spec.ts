@@ -54,6 +54,7 @@ function answers(model: RegisterReadModel, days: readonly string[], knownAtMs?: 
   }
   out.push(model.listArrangements({}, '2021-01-01'));
   if (knownAtMs !== undefined) out.push(model.matrix(days[0], undefined, knownAtMs), model.attention(days[0], knownAtMs), model.history(MUNICIPALITIES[0], SERVICE_AREAS[0], knownAtMs));
+  if (knownAtMs !== undefined) out.push(model.listArrangements({}, '2021-01-01', knownAtMs), model.timeline(MUNICIPALITIES[0], knownAtMs), model.membershipsOf(MUNICIPALITIES[0], knownAtMs), model.listMunicipalities(undefined, knownAtMs), model.listServiceAreas(knownAtMs));
   return JSON.stringify(out);
 }
 

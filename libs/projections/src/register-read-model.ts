@@ -127,24 +127,26 @@ export class RegisterReadModel {
 
   // ---------------------------------------------------------------- reference data
 
-  hasMunicipality(code: string): boolean {
-    return this.reference.municipalities.has(code);
+  // Reference data, arrangements and timelines take `knownAtMs` (rule 7): as the register knew them then (now when undefined).
+
+  hasMunicipality(code: string, knownAtMs?: number): boolean {
+    return this.reference.hasMunicipality(code, knownAtMs);
   }
 
-  hasServiceArea(slug: string): boolean {
-    return this.reference.serviceAreas.has(slug);
+  hasServiceArea(slug: string, knownAtMs?: number): boolean {
+    return this.reference.hasServiceArea(slug, knownAtMs);
   }
 
-  listMunicipalities(county?: string): MunicipalityView[] {
-    return this.reference.listMunicipalities(county);
+  listMunicipalities(county?: string, knownAtMs?: number): MunicipalityView[] {
+    return this.reference.listMunicipalities(county, knownAtMs);
   }
 
   getMunicipality(code: string): MunicipalityView | undefined {
     return this.reference.municipalities.get(code);
   }
 
-  listServiceAreas(): ServiceAreaView[] {
-    return this.reference.listServiceAreas();
+  listServiceAreas(knownAtMs?: number): ServiceAreaView[] {
+    return this.reference.listServiceAreas(knownAtMs);
   }
 
   municipalityView(code: string): MunicipalityView {
@@ -185,29 +187,29 @@ export class RegisterReadModel {
 
   // ---------------------------------------------------------------- arrangements and timelines
 
-  hasArrangement(id: string): boolean {
-    return this.arrangements.hasArrangement(id);
+  hasArrangement(id: string, knownAtMs?: number): boolean {
+    return this.arrangements.hasArrangement(id, knownAtMs);
   }
 
   arrangementKind(id: string): ArrangementKind | undefined {
     return this.arrangements.arrangementKind(id);
   }
 
-  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate): ArrangementSummary[] {
-    return this.arrangements.listArrangements(filter, today);
+  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
+    return this.arrangements.listArrangements(filter, today, knownAtMs);
   }
 
   /** Memberships of a municipality in federations and joint committees, with their dates. */
-  membershipsOf(code: string): ReturnType<ArrangementsView['membershipsOf']> {
-    return this.arrangements.membershipsOf(code);
+  membershipsOf(code: string, knownAtMs?: number): ReturnType<ArrangementsView['membershipsOf']> {
+    return this.arrangements.membershipsOf(code, knownAtMs);
   }
 
-  timeline(code: string): TimelineEntry[] {
-    return this.timelines.timeline(code);
+  timeline(code: string, knownAtMs?: number): TimelineEntry[] {
+    return this.timelines.timeline(code, knownAtMs);
   }
 
-  arrangementTimeline(id: string): TimelineEntry[] {
-    return this.timelines.arrangementTimeline(id);
+  arrangementTimeline(id: string, knownAtMs?: number): TimelineEntry[] {
+    return this.timelines.arrangementTimeline(id, knownAtMs);
   }
 
   /** Rule 4 and the follow-up duties: what needs someone's attention on `on`. */

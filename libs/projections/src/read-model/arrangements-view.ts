@@ -16,6 +16,9 @@ import {
 } from '@samverkan/domain';
 import type { ArrangementKind, ArrangementRecord, ArrangementSummary, LoggedEvent, Step } from './types';
 
+/** What a summary is made of: an arrangement's state, as it is now or as known at a time. */
+export type ArrangementStates = Pick<ArrangementRecord, 'federation' | 'agreement' | 'study'>;
+
 /** A record as a snapshot keeps it: its events (the states are folded again on import). */
 export type ArrangementFacts = Pick<ArrangementRecord, 'kind' | 'id' | 'stream' | 'events'>;
 
@@ -90,10 +93,9 @@ export class ArrangementsView {
     const agreements = new Map<string, AgreementState>();
     for (const record of this.records.values()) {
       if (record.kind === 'study') continue;
-      const known = record.events.filter((e) => e.recordedAtMs <= knownAtMs);
-      if (known.length === 0) continue;
-      if (record.kind === 'federation') federations.set(record.id, known.reduce((s, e) => federationDecider.evolve(s, e.event as FederationEvent), federationDecider.initialState));
-      else agreements.set(record.id, known.reduce((s, e) => agreementDecider.evolve(s, e.event as AgreementEvent), agreementDecider.initialState));
+      const known = this.knownRecord(record, knownAtMs);
+      if (known?.federation) federations.set(record.id, known.federation);
+      if (known?.agreement) agreements.set(record.id, known.agreement);
     }
     return { federations, agreements };
   }
@@ -102,18 +104,46 @@ export class ArrangementsView {
     return this.records.get(id)?.federation?.name;
   }
 
-  hasArrangement(id: string): boolean {
-    return this.records.has(id);
-  }
-
-  arrangementKind(id: string): ArrangementKind | undefined {
+  /** Whether there is an arrangement `id`, as known at `knownAtMs` (now when undefined). */
+  hasArrangement(id: string, knownAtMs?: number): boolean {
     const record = this.records.get(id);
-    return record ? summaryOf(record, '9999-12-31').kind : undefined;
+    return record !== undefined && (knownAtMs === undefined || record.events.some((e) => e.recordedAtMs <= knownAtMs));
   }
 
-  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate): ArrangementSummary[] {
-    return [...this.records.values()]
-      .map((record) => summaryOf(record, today))
+  /** An arrangement's kind, as known at `knownAtMs` (now when undefined); undefined when there is none. */
+  arrangementKind(id: string, knownAtMs?: number): ArrangementKind | undefined {
+    const record = this.records.get(id);
+    const known = record && this.knownRecord(record, knownAtMs);
+    return known ? summaryOf(known, '9999-12-31').kind : undefined;
+  }
+
+  /**
+   * A record's states as known at `knownAtMs`: folded from the events recorded by then
+   * (undefined when none was); the record itself when undefined.
+   */
+  knownRecord(record: ArrangementRecord, knownAtMs?: number): ArrangementStates | undefined {
+    if (knownAtMs === undefined) return record;
+    const known = record.events.filter((e) => e.recordedAtMs <= knownAtMs);
+    if (known.length === 0) return undefined;
+    if (record.kind === 'federation') return { federation: known.reduce((s, e) => federationDecider.evolve(s, e.event as FederationEvent), federationDecider.initialState) };
+    if (record.kind === 'agreement') return { agreement: known.reduce((s, e) => agreementDecider.evolve(s, e.event as AgreementEvent), agreementDecider.initialState) };
+    return { study: foldStudy(known) };
+  }
+
+  /** The records' states as known at `knownAtMs` (all of them, as they are now, when undefined). */
+  private knownRecords(knownAtMs?: number): ArrangementStates[] {
+    const states: ArrangementStates[] = [];
+    for (const record of this.records.values()) {
+      const known = this.knownRecord(record, knownAtMs);
+      if (known) states.push(known);
+    }
+    return states;
+  }
+
+  /** The arrangements' summaries, filtered, as known at `knownAtMs` (now when undefined). */
+  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
+    return this.knownRecords(knownAtMs)
+      .map((states) => summaryOf(states, today))
       .filter(
         (s) =>
           (!filter.kind || s.kind === filter.kind) &&
@@ -124,10 +154,10 @@ export class ArrangementsView {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Memberships of a municipality in federations and joint committees, with their dates. */
-  membershipsOf(code: string): { id: string; name: string; form: string; from: CalendarDate; until: CalendarDate | null; status: string }[] {
+  /** Memberships of a municipality in federations and joint committees, with their dates, as known at `knownAtMs` (now when undefined). */
+  membershipsOf(code: string, knownAtMs?: number): { id: string; name: string; form: string; from: CalendarDate; until: CalendarDate | null; status: string }[] {
     const result = [];
-    for (const record of this.records.values()) {
+    for (const record of this.knownRecords(knownAtMs)) {
       const f = record.federation;
       if (!f) continue;
       for (const m of f.memberships.filter((x) => x.municipality === code)) {
@@ -158,7 +188,7 @@ export function partiesOf(record: ArrangementRecord): string[] {
   return [];
 }
 
-function summaryOf(record: ArrangementRecord, today: CalendarDate): ArrangementSummary {
+function summaryOf(record: ArrangementStates, today: CalendarDate): ArrangementSummary {
   if (record.federation) {
     const f = record.federation;
     const current = f.memberships.filter((m) => m.until === undefined).map((m) => m.municipality);

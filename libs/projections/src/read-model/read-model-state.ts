@@ -5,7 +5,7 @@ import type { TimelinesView } from './timelines-view';
 import type { MunicipalityView, ServiceAreaView, TimelineRef, TransferEntry } from './types';
 
 /** The version of `exportState`'s format; `importState` refuses any other. */
-export const READ_MODEL_STATE_VERSION = 1;
+export const READ_MODEL_STATE_VERSION = 2;
 
 /** The read model's source facts as plain data (Maps, arrays, plain objects) for `v8.serialize`. */
 export interface RegisterReadModelState {
@@ -14,6 +14,9 @@ export interface RegisterReadModelState {
   count: number;
   municipalities: Map<string, MunicipalityView>;
   serviceAreas: Map<string, ServiceAreaView>;
+  /** When each municipality and service area was first recorded (ms); since version 2. */
+  municipalitiesSince: Map<string, number>;
+  serviceAreasSince: Map<string, number>;
   transfers: Map<string, TransferEntry[]>;
   arrangements: ArrangementFacts[];
   timelines: Map<string, TimelineRef[]>;
@@ -35,6 +38,8 @@ export function exportViews(views: ReadModelViews, position: number, count: numb
     count,
     municipalities: views.reference.municipalities,
     serviceAreas: views.reference.serviceAreas,
+    municipalitiesSince: views.reference.municipalitiesSince,
+    serviceAreasSince: views.reference.serviceAreasSince,
     transfers: views.cells.transfers,
     arrangements: [...views.arrangements.records.values()].map(({ kind, id, stream, events }) => ({ kind, id, stream, events })),
     timelines: views.timelines.timelines,
@@ -50,7 +55,7 @@ export function checkedState(state: unknown): RegisterReadModelState {
 
 /** Replaces every view's facts with the state's (caches are dropped and rebuilt lazily). */
 export function importViews(views: ReadModelViews, s: RegisterReadModelState): void {
-  views.reference.restore(s.municipalities, s.serviceAreas);
+  views.reference.restore(s);
   views.cells.restore(s.transfers);
   views.arrangements.restore(s.arrangements);
   views.timelines.restore(s.timelines);

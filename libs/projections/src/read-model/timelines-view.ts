@@ -57,13 +57,20 @@ export class TimelinesView {
     for (const [code, refs] of timelines) this.timelines.set(code, refs);
   }
 
-  timeline(code: string): TimelineEntry[] {
-    return (this.timelines.get(code) ?? []).map((ref) => ('event' in ref ? toTimelineEntry(ref) : transferTimelineEntry(ref)));
+  /** A municipality's timeline, as known at `knownAtMs` (only what was recorded by then; everything when undefined). */
+  timeline(code: string, knownAtMs?: number): TimelineEntry[] {
+    return knownBy(this.timelines.get(code) ?? [], knownAtMs).map((ref) => ('event' in ref ? toTimelineEntry(ref) : transferTimelineEntry(ref)));
   }
 
-  arrangementTimeline(id: string): TimelineEntry[] {
-    return (this.arrangements.records.get(id)?.events ?? []).map(toTimelineEntry);
+  /** An arrangement's events, as known at `knownAtMs` (everything when undefined). */
+  arrangementTimeline(id: string, knownAtMs?: number): TimelineEntry[] {
+    return knownBy(this.arrangements.records.get(id)?.events ?? [], knownAtMs).map(toTimelineEntry);
   }
+}
+
+/** The entries recorded at or before `knownAtMs` (all of them when undefined). */
+function knownBy<T extends { recordedAtMs: number }>(refs: readonly T[], knownAtMs: number | undefined): readonly T[] {
+  return knownAtMs === undefined ? refs : refs.filter((ref) => ref.recordedAtMs <= knownAtMs);
 }
 
 function toTimelineEntry(e: LoggedEvent): TimelineEntry {

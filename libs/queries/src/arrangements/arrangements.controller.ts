@@ -6,14 +6,14 @@ import { DomainError, ID_PATTERN, agreementDecider, federationDecider, missingCo
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { AsOf, foldAsOf } from '@samverkan/shared';
 import { ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
-import { ConsistencyQuery, KnownAtQuery, QueryScope } from '../http/as-of';
+import { KnownAtQuery, QueryScope, asKnownAt } from '../http/as-of';
 import { ArrangementIdParam } from '../http/params';
 import { ArrangementSummaryDto, TimelineEntryDto } from '../http/views.dto';
 
 const KINDS = ['federation', 'joint-committee', 'agreement', 'study'];
 const STATUSES = ['active', 'dissolved', 'proposed', 'concluded', 'rejected', 'terminated', 'expired', 'running'];
 
-export class ArrangementsQueryDto extends ConsistencyQuery {
+export class ArrangementsQueryDto extends KnownAtQuery {
   @ApiPropertyOptional({ enum: KINDS }) @IsOptional() @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` }) kind?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES, { message: `status must be one of: ${STATUSES.join(', ')}` }) status?: string;
   @ApiPropertyOptional({ example: '0580' }) @IsOptional() @Matches(/^\d{4}$/, { message: 'party must be a 4-digit municipality code' }) party?: string;
@@ -29,20 +29,20 @@ export class StateQueryDto extends KnownAtQuery {
 }
 
 export class ListArrangementsQuery {
-  constructor(readonly filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, readonly today: string) {}
+  constructor(readonly filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, readonly today: string, readonly knownAtMs?: number) {}
 }
 export class GetArrangementStateQuery {
   constructor(readonly kind: 'federation' | 'agreement' | 'study', readonly id: string, readonly asOf: AsOf, readonly today: string) {}
 }
 export class ArrangementTimelineQuery {
-  constructor(readonly id: string) {}
+  constructor(readonly id: string, readonly knownAtMs?: number) {}
 }
 
 @QueryHandler(ListArrangementsQuery)
 export class ListArrangementsHandler implements IQueryHandler<ListArrangementsQuery> {
   constructor(private readonly runner: ProjectionRunner) {}
   async execute(q: ListArrangementsQuery): Promise<ArrangementSummary[]> {
-    return this.runner.model.listArrangements(q.filter, q.today);
+    return this.runner.model.listArrangements(q.filter, q.today, q.knownAtMs);
   }
 }
 
@@ -77,8 +77,8 @@ export class GetArrangementStateHandler implements IQueryHandler<GetArrangementS
 export class ArrangementTimelineHandler implements IQueryHandler<ArrangementTimelineQuery> {
   constructor(private readonly runner: ProjectionRunner) {}
   async execute(q: ArrangementTimelineQuery): Promise<TimelineEntry[]> {
-    if (!this.runner.model.hasArrangement(q.id)) throw new DomainError('not-found', `There is no arrangement '${q.id}'.`);
-    return this.runner.model.arrangementTimeline(q.id);
+    if (!this.runner.model.hasArrangement(q.id, q.knownAtMs)) throw new DomainError('not-found', `There is no arrangement '${q.id}'${asKnownAt(q.knownAtMs)}.`);
+    return this.runner.model.arrangementTimeline(q.id, q.knownAtMs);
   }
 }
 
@@ -100,16 +100,16 @@ export class ArrangementsController {
   async list(@Query() query: ArrangementsQueryDto) {
     await this.scope.consistent(query);
     const { kind, status, party, serviceArea } = query;
-    return this.queries.execute<ListArrangementsQuery, ArrangementSummary[]>(new ListArrangementsQuery({ kind, status, party, serviceArea }, this.scope.today()));
+    return this.queries.execute<ListArrangementsQuery, ArrangementSummary[]>(new ListArrangementsQuery({ kind, status, party, serviceArea }, this.scope.today(), this.scope.knownAtMs(query)));
   }
 
   @Get('arrangements/:id/timeline')
   @ApiOperation({ summary: "An arrangement's lifecycle: every event in log order" })
   @ApiParam({ name: 'id', example: 'lkp-buys-payroll-2020' })
   @ApiOkResponse({ type: [TimelineEntryDto] })
-  async timeline(@ArrangementIdParam() id: string, @Query() query: ConsistencyQuery) {
+  async timeline(@ArrangementIdParam() id: string, @Query() query: KnownAtQuery) {
     await this.scope.consistent(query);
-    return this.queries.execute<ArrangementTimelineQuery, TimelineEntry[]>(new ArrangementTimelineQuery(id));
+    return this.queries.execute<ArrangementTimelineQuery, TimelineEntry[]>(new ArrangementTimelineQuery(id, this.scope.knownAtMs(query)));
   }
 
   @Get('federations/:id')

@@ -27,7 +27,7 @@ export class ConsistencyQuery {
   minPosition?: string;
 }
 
-/** `knownAt`: as the register knew it at that instant. */
+/** `knownAt`: as the register knew it at that instant (rule 7). Every query takes it. */
 export class KnownAtQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: 'As the register knew it at this instant (default: now)', example: '2019-11-01T12:00:00Z' })
   @IsOptional()
@@ -44,6 +44,11 @@ export class OnQuery extends KnownAtQuery {
 }
 
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+
+/** How a not-found names the time asked about: '' for now, ' as known at <instant>' for a knownAt. */
+export function asKnownAt(knownAtMs: number | undefined): string {
+  return knownAtMs === undefined ? '' : ` as known at ${new Date(knownAtMs).toISOString()}`;
+}
 
 /** Resolves `on`, `knownAt` and `minPosition` for a query. */
 @Injectable()
