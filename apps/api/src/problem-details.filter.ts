@@ -34,6 +34,9 @@ const TITLES: Record<string, string> = {
   'internal-error': 'Internal error',
 };
 
+/** What a 415 says, however it arises (no Content-Type, text/plain, a form): the one media type a body may have. */
+export const UNSUPPORTED_MEDIA_TYPE_DETAIL = 'Send the body as JSON with Content-Type: application/json.';
+
 function statusOfDomainCode(code: DomainErrorCode): number {
   if (code === 'not-found') return 404;
   if (code === 'already-exists') return 409;
@@ -78,7 +81,7 @@ function fromHttpException(error: HttpException): Problem {
   if (body.code && typeof body.message === 'string') return problem(status, body.code, body.message, body.errors);
   const codeByStatus: Record<number, string> = { 400: 'validation-failed', 401: 'unauthenticated', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed', 406: 'not-acceptable', 413: 'payload-too-large', 415: 'unsupported-media-type', 429: 'rate-limited', 504: 'read-model-timeout' };
   const code = codeByStatus[status] ?? (status >= 500 ? 'internal-error' : 'validation-failed');
-  const detail = status === 404 ? 'There is no such resource.' : typeof body.message === 'string' ? body.message : (TITLES[code] ?? 'Request refused');
+  const detail = status === 404 ? 'There is no such resource.' : status === 415 ? UNSUPPORTED_MEDIA_TYPE_DETAIL : typeof body.message === 'string' ? body.message : (TITLES[code] ?? 'Request refused');
   return problem(status, code, detail);
 }
 
@@ -95,7 +98,7 @@ function fastifyError(error: unknown): Problem | undefined {
   const { code, statusCode } = error as { code?: string; statusCode?: number };
   if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem(413, 'payload-too-large', 'The request body is larger than 1 MiB.');
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem(415, 'unsupported-media-type', 'Send commands as application/json.');
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem(415, 'unsupported-media-type', UNSUPPORTED_MEDIA_TYPE_DETAIL);
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return problem(400, 'validation-failed', 'The JSON body is empty.', [{ field: 'body', message: 'must be a JSON object' }]);
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code.startsWith('FST_ERR_CTP')) return problem(400, 'validation-failed', 'The body is not valid JSON.', [{ field: 'body', message: 'must be valid JSON' }]);
   // Raised by the router before any route runs (app.factory.ts passes them here through frameworkErrors).

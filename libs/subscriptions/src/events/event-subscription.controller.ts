@@ -6,25 +6,26 @@ import { AllFilter, EVENT_STORE, EventStore, RecordedEvent } from '@samverkan/ev
 import { AppliedEvent, ProjectionRunner, REGISTER_STREAM_PREFIXES, decoded } from '@samverkan/projections';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { filter } from 'rxjs';
-import { resumeIdOf } from '../provisions/provision-subscription.controller';
+import { OptionalFilter, resumeIdOf } from '../provisions/provision-subscription.controller';
 import { SseConnection } from '../sse/sse-connection';
 import { parseEventPosition, sseFrame } from '../sse/sse-frame';
 import { SseReply, SubscriberRegistry } from '../sse/subscriber-registry';
 
 export class EventSubscriptionQuery {
-  @ApiPropertyOptional({ description: `Only these event types (comma-separated): ${EVENT_TYPES.join(', ')}`, example: 'ServiceTransferred,FederationDissolved' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: `Only these event types (comma-separated; empty: all): ${EVENT_TYPES.join(', ')}`, example: 'ServiceTransferred,FederationDissolved' })
+  @OptionalFilter()
   @MaxLength(1000)
   @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, { message: 'types must be event type names, comma-separated' })
   types?: string;
 
-  @ApiPropertyOptional({ description: 'Only streams whose name starts with one of these (comma-separated), e.g. municipality-0580,agreement-', example: 'municipality-0580,agreement-' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Only streams whose name starts with one of these (comma-separated; empty: all), e.g. municipality-0580,agreement-', example: 'municipality-0580,agreement-' })
+  @OptionalFilter()
   @MaxLength(2000)
   @Matches(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/, { message: 'streams must be stream-name prefixes, comma-separated' })
   streams?: string;
 
-  @ApiPropertyOptional({ description: 'Resume after this position, for clients that cannot send the Last-Event-ID header (the header wins)', example: '1234' })
+  // No example: Try-it-out would resume after a position a fresh register has not reached, and miss what comes before it.
+  @ApiPropertyOptional({ description: 'Resume after this position, for clients that cannot send the Last-Event-ID header (the header wins)' })
   @IsOptional()
   @MaxLength(40)
   lastEventId?: string;

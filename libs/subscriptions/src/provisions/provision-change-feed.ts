@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { CalendarDate } from '@samverkan/domain';
+import { CalendarDate, DomainError } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { AppliedEvent, ProjectionRunner, ProvisionChange, ProvisionChangeTracker, REGISTER_STREAM_PREFIXES, RegisterReadModel, basisViewOf, decoded } from '@samverkan/projections';
 import { Observable, Subject, Subscription } from 'rxjs';
 import { ProvisionCursor, isAfter } from '../sse/sse-frame';
-import { LiveChange, ProvisionFilter, StoredChange, matchesProvisionFilter, provisionChangedPayload, snapshotPayload, storedChangeId, storedChanges } from './stored-changes';
+import { LiveChange, ProvisionFilter, StoredChange, matchesProvisionFilter, provisionChangedPayload, snapshotPayload, storedChangeId, storedChanges, unknownInProvisionFilter } from './stored-changes';
 
 export interface ProvisionSnapshot {
   /** The log position the snapshot is taken at; the changes after it follow. */
@@ -79,6 +79,17 @@ export class ProvisionChangeFeed implements OnApplicationShutdown {
   /** Every change as it is derived. Subscribing and reading `position` in one step leaves no gap. */
   get changes$(): Observable<LiveChange> {
     return this.live.asObservable();
+  }
+
+  /**
+   * Refuses a filter that names a municipality, county or service area the register does not
+   * know, with the not-found the queries give (a typo would otherwise be a silent, empty stream).
+   */
+  assertKnown(filter: ProvisionFilter): void {
+    const model = this.runner.model;
+    const counties = new Set(model.listMunicipalities().map((m) => m.countyCode));
+    const unknown = unknownInProvisionFilter(filter, { hasMunicipality: (code) => model.hasMunicipality(code), hasCounty: (code) => counties.has(code), hasServiceArea: (slug) => model.hasServiceArea(slug) });
+    if (unknown.length > 0) throw new DomainError('not-found', `There is no ${unknown.join(', no ')}.`);
   }
 
   /** The `provision-changed` message of a change, ready to write. */

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Clock, RequestValidationError } from '@samverkan/shared';
 import { stockholmDateOf } from '@samverkan/domain';
-import { IsIn, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { filter } from 'rxjs';
 import { SseConnection } from '../sse/sse-connection';
 import { ProvisionCursor, formatProvisionCursor, isAfter, parseProvisionCursor, sseFrame } from '../sse/sse-frame';
@@ -12,31 +12,35 @@ import { ProvisionFilter, matchesProvisionFilter, storedChangeId } from './store
 
 const LIST_OF = (item: string) => new RegExp(`^${item}(,${item})*$`);
 
+/** An optional filter of the feeds: absent or empty (`?types=&streams=`) means no filter; anything else is validated. */
+export const OptionalFilter = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined && value !== null && value !== '');
+
 export class ProvisionSubscriptionQuery {
   @ApiPropertyOptional({ description: 'First send the current matrix (every cell\'s current and already known future spans), then the changes after its position. Ignored when resuming with Last-Event-ID.', enum: ['true', 'false'] })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'snapshot must be true or false' })
   snapshot?: string;
 
-  @ApiPropertyOptional({ description: 'Only these municipalities (SCB codes, comma-separated)', example: '0580,0581' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Only these municipalities (SCB codes, comma-separated; an unknown one is 404)', example: '0580,0581' })
+  @OptionalFilter()
   @MaxLength(1500)
   @Matches(LIST_OF('\\d{4}'), { message: 'municipality must be 4-digit SCB codes, comma-separated' })
   municipality?: string;
 
-  @ApiPropertyOptional({ description: 'Only these counties (2-digit codes, comma-separated)', example: '05' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Only these counties (2-digit codes, comma-separated; an unknown one is 404)', example: '05' })
+  @OptionalFilter()
   @MaxLength(100)
   @Matches(LIST_OF('\\d{2}'), { message: 'county must be 2-digit county codes, comma-separated' })
   county?: string;
 
-  @ApiPropertyOptional({ description: 'Only these service areas (slugs, comma-separated)', example: 'payroll' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Only these service areas (slugs, comma-separated; an unknown one is 404)', example: 'payroll' })
+  @OptionalFilter()
   @MaxLength(2000)
   @Matches(LIST_OF('[a-z0-9][a-z0-9-]{1,62}'), { message: 'serviceArea must be service-area slugs, comma-separated' })
   serviceArea?: string;
 
-  @ApiPropertyOptional({ description: 'Resume after this id, for clients that cannot send the Last-Event-ID header (the header wins)', example: '1234' })
+  // No example: Try-it-out would resume after an id a fresh register has not reached, and miss what comes before it.
+  @ApiPropertyOptional({ description: 'Resume after this id, for clients that cannot send the Last-Event-ID header (the header wins)' })
   @IsOptional()
   @MaxLength(40)
   lastEventId?: string;
@@ -78,6 +82,7 @@ export class ProvisionSubscriptionController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id (as sent by the stream); `0` replays every change from the start' })
   @ApiOkResponse({ description: 'An event stream: provision-snapshot…, snapshot-complete (with snapshot=true), provision-changed, caught-up, error' })
   @ApiResponse({ status: 400, description: 'A bad filter or Last-Event-ID' })
+  @ApiResponse({ status: 404, description: 'The filter names a municipality, county or service area the register does not know' })
   @ApiResponse({ status: 503, description: 'Too many subscribers on this instance (Retry-After)' })
   provisions(@Query() query: ProvisionSubscriptionQuery, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: SseReply): void {
     const resumeId = resumeIdOf(lastEventId, query.lastEventId);
@@ -86,8 +91,10 @@ export class ProvisionSubscriptionController {
       cursor = parseProvisionCursor(resumeId);
       if (!cursor) throw new RequestValidationError([{ field: 'Last-Event-ID', message: 'must be an id this stream sent: a log position, or position:n' }]);
     }
+    const provisionFilter = provisionFilterOf(query);
+    this.feed.assertKnown(provisionFilter);
     const connection = this.registry.start(reply, 'provisions', cursor ? formatProvisionCursor(cursor) : null);
-    this.stream(connection, cursor, query.snapshot === 'true', provisionFilterOf(query)).catch((error: unknown) => {
+    this.stream(connection, cursor, query.snapshot === 'true', provisionFilter).catch((error: unknown) => {
       this.logger.error(`Provisions stream failed: ${String(error)}`);
       connection.end('internal-error', 'The stream failed on our side; reconnect with Last-Event-ID.');
     });

@@ -50,6 +50,15 @@ export interface ProvisionFilter {
   serviceAreas?: ReadonlySet<string>;
 }
 
+/** What a filter names that the register does not know, as a not-found names it ("municipality 9999", "county 99", "service area 'payrol'"). */
+export function unknownInProvisionFilter(filter: ProvisionFilter, known: { hasMunicipality(code: string): boolean; hasCounty(code: string): boolean; hasServiceArea(slug: string): boolean }): string[] {
+  return [
+    ...[...(filter.municipalities ?? [])].filter((code) => !known.hasMunicipality(code)).map((code) => `municipality ${code}`),
+    ...[...(filter.counties ?? [])].filter((code) => !known.hasCounty(code)).map((code) => `county ${code}`),
+    ...[...(filter.serviceAreas ?? [])].filter((slug) => !known.hasServiceArea(slug)).map((slug) => `service area '${slug}'`),
+  ];
+}
+
 export function matchesProvisionFilter(filter: ProvisionFilter, municipality: string, countyCode: string, serviceArea: string): boolean {
   return (
     (!filter.municipalities || filter.municipalities.has(municipality)) &&
