@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
@@ -17,6 +17,7 @@ import { EventStore } from '@samverkan/event-store';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ServiceConfig } from './config';
+import { openApiDocument } from './openapi';
 import { ProblemDetailsFilter, problem, toProblem } from './problem-details.filter';
 import { requestValidationPipe } from './validation';
 import { serveWebApp } from './web-app';
@@ -54,16 +55,8 @@ export async function createApp(config: ServiceConfig, options: CreateAppOptions
   // Before any route is added: the plugin attaches its hook to each route as it is registered.
   await compressAnswers(app);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Samverkan')
-      .setDescription('An event-sourced register of inter-municipal cooperation: who provides which service to whom, on any date, on what basis, and what was known when.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // persistAuthorization: a key given to "Authorize" survives a reload of /docs.
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   await serveWebApp(app, options.webRoot);
   await app.init();
   // JSON in (contract: Conventions): any other body is 415, including the plain-text and form bodies Fastify and Nest parse by default.

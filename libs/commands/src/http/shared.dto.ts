@@ -57,11 +57,17 @@ export function toSuccessors(dtos: SuccessorDto[] | undefined): Successor[] {
   return (dtos ?? []).map((s) => ({ municipality: s.municipality, serviceArea: s.serviceArea, basis: toBasis(s.basis) }));
 }
 
+/** One event a command appended: its type and its id. */
+export class AppendedEventDto {
+  @ApiProperty({ example: 'AgreementSigned' }) type!: string;
+  @ApiProperty({ example: '6f1c2a9e-3b4d-4c8e-9f10-2a3b4c5d6e7f', description: 'The event id (a UUID)' }) id!: string;
+}
+
 export class CommandResultDto {
   @ApiProperty({ example: 'lkp-buys-payroll-2020' }) id!: string;
   @ApiProperty({ example: 'agreement-lkp-buys-payroll-2020' }) stream!: string;
   @ApiProperty({ example: 3 }) revision!: number;
   @ApiProperty({ example: 1234 }) position!: number;
-  @ApiProperty({ example: [{ type: 'AgreementSigned', id: '6f1c…' }] }) events!: { type: string; id: string }[];
+  @ApiProperty({ type: [AppendedEventDto], description: 'The events the command appended, in order' }) events!: AppendedEventDto[];
 }
 

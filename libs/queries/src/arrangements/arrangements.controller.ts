@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res, applyDecorators } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DomainError, ID_PATTERN, agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, streams, studyDecider } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
@@ -8,6 +8,7 @@ import { AsOf, foldAsOf } from '@samverkan/shared';
 import { ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
 import { KnownAtQuery, QueryScope, asKnownAt } from '../http/as-of';
 import { ArrangementIdParam } from '../http/params';
+import { AgreementStateDto, FederationStateDto, StudyStateDto } from '../http/states.dto';
 import { ArrangementSummaryDto, TimelineEntryDto } from '../http/views.dto';
 
 const KINDS = ['federation', 'joint-committee', 'agreement', 'study'];
@@ -82,6 +83,14 @@ export class ArrangementTimelineHandler implements IQueryHandler<ArrangementTime
   }
 }
 
+/** A past or present state's answer: the state with an ETag, folded from the stream (so the store must be reachable). */
+function StateAnswer(type: new () => object): MethodDecorator {
+  return applyDecorators(
+    ApiOkResponse({ type, headers: { ETag: { description: 'The stream revision, quoted', schema: { type: 'string' } } } }),
+    ApiResponse({ status: 503, description: 'The event store cannot be reached (the state is read from its stream)' }),
+  );
+}
+
 interface EtagReply {
   header(k: string, v: string): unknown;
 }
@@ -115,6 +124,7 @@ export class ArrangementsController {
   @Get('federations/:id')
   @ApiOperation({ summary: 'A federation or joint committee: full state with status and revision (ETag); atRevision or knownAt for a past state' })
   @ApiParam({ name: 'id', example: 'fjarde-storstadsregionen' })
+  @StateAnswer(FederationStateDto)
   federation(@ArrangementIdParam() id: string, @Query() query: StateQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
     return this.state('federation', id, query, reply);
   }
@@ -122,13 +132,15 @@ export class ArrangementsController {
   @Get('agreements/:id')
   @ApiOperation({ summary: 'An agreement: full state with status and revision (ETag); atRevision or knownAt for a past state' })
   @ApiParam({ name: 'id', example: 'lkp-buys-payroll-2020' })
+  @StateAnswer(AgreementStateDto)
   agreement(@ArrangementIdParam() id: string, @Query() query: StateQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
     return this.state('agreement', id, query, reply);
   }
 
   @Get('studies/:id')
   @ApiOperation({ summary: 'A study: full state with status and revision (ETag); atRevision or knownAt for a past state' })
-  @ApiParam({ name: 'id', example: 'pitea-alvsbyn-2013' })
+  @ApiParam({ name: 'id', example: 'pitea-alvsbyn-forstudier-2013' })
+  @StateAnswer(StudyStateDto)
   study(@ArrangementIdParam() id: string, @Query() query: StateQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
     return this.state('study', id, query, reply);
   }

@@ -21,7 +21,8 @@ function IsDate(): PropertyDecorator {
 
 /** Read-your-writes: answer only once the read model has reached this position. */
 export class ConsistencyQuery {
-  @ApiPropertyOptional({ description: 'Answer only once the read model has reached this log position (504 after 5 s)', example: '1234' })
+  // No example: Swagger UI's Try-it-out would send it, and a position the register has not reached waits 5 s for a 504.
+  @ApiPropertyOptional({ description: 'Answer only once the read model has reached this log position, e.g. the `position` a command answered (504 read-model-timeout after 5 s)' })
   @IsOptional()
   @Matches(/^\d{1,15}$/, { message: 'minPosition must be a log position (a whole number)' })
   minPosition?: string;
@@ -29,7 +30,8 @@ export class ConsistencyQuery {
 
 /** `knownAt`: as the register knew it at that instant (rule 7). Every query takes it. */
 export class KnownAtQuery extends ConsistencyQuery {
-  @ApiPropertyOptional({ description: 'As the register knew it at this instant (default: now)', example: '2019-11-01T12:00:00Z' })
+  // No example: any fixed past instant is before everything a fresh register holds, so Try-it-out would answer 404 or nothing.
+  @ApiPropertyOptional({ description: 'As the register knew it at this instant: only what was recorded at or before it (recordedAt ≤ knownAt), e.g. 2019-11-01T12:00:00Z (default: now)' })
   @IsOptional()
   @IsInstant()
   knownAt?: string;
