@@ -118,7 +118,10 @@ export class CommandPath {
 
       try {
         const appended = await this.store.appendToStream(stream, events, { expectedRevision: revision === -1 ? 'no-stream' : revision, checks });
-        this.states.appended(stream, revision, decided, events, appended);
+        // The cache is not extended with these events: the next load reads them back from the store
+        // with the stream's tail. The store is the truth: an append that found the same command's
+        // events already there (another instance sent it too) answers as if it had appended, but
+        // what is stored is the other instance's copy, with its own recordedAt and chain hash.
         return { id: spec.id, stream, revision: appended.nextRevision, position: appended.position, events: events.map((e) => ({ type: e.type, id: e.id })) };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -1,6 +1,6 @@
 import { ChainHead, EMPTY_CHAIN_HEAD, chainHeadOf } from '@samverkan/audit';
 import { Decider, SamverkanEvent, StreamCategory, StreamEvents, StreamName, belongsTo, categoryOf } from '@samverkan/domain';
-import { EventStore, EventToAppend, RecordedEvent } from '@samverkan/event-store';
+import { EventStore, RecordedEvent } from '@samverkan/event-store';
 import { readAsCurrent } from '@samverkan/shared';
 
 /** Where one command's events sit in a stream: its first and last revision and how many there are. */
@@ -87,18 +87,6 @@ export class StreamStateCache {
   async commandEvents(stream: string, commandId: string, span: CommandSpan): Promise<RecordedEvent[]> {
     const events = await this.store.readStream(stream, { fromRevision: span.first, maxCount: span.last - span.first + 1 });
     return events.filter((e) => e.metadata.commandId === commandId);
-  }
-
-  /**
-   * Extends the entry with events this process just appended after `revision`, if the entry is
-   * still there (a concurrent load may already have read them from the store).
-   */
-  appended<C extends StreamCategory>(stream: StreamName<C>, revision: number, decided: readonly StreamEvents[C][], events: readonly EventToAppend[], result: { nextRevision: number; position: number }): void {
-    const entry = this.entries.get(stream);
-    if (!entry || entry.revision !== revision || result.nextRevision !== revision + events.length) return;
-    decided.forEach((event, index) => apply(entry, revision + 1 + index, result.position, event, events[index].metadata.commandId));
-    entry.chainHead = chainHeadOf([{ revision: result.nextRevision, metadata: events[events.length - 1].metadata }]);
-    this.keep(stream, entry);
   }
 
   /** The number of events the cached states cover. */
