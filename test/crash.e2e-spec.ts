@@ -14,11 +14,15 @@ import { COMMAND_KINDS } from './crash/workload';
  * recorded once; the read models equal a fresh replay (`cli replay`); the hash chain and the
  * signed checkpoints verify (`cli verify`). On EventStoreDB (the in-process double) only the
  * service is killed. The seeds are fixed so that a failure can be rerun:
- * `npm run test:crash -- --store <store> --kills 5 --seed <seed>`.
+ * `npm run test:crash -- --store <store> --kills 5 --seed <seed>` (with two instances:
+ * `--instances 2 --kills 3 --up-ms 300-1000 --replay-every 3`).
  */
 
 const KILLS = 5;
 const SEEDS: Record<CrashStore, number> = { embedded: 20261121, eventstoredb: 20261122 };
+/** Issue 14: two service processes on the one store, three rounds (CI time): one killed during its start-up, one as a deciding event is recorded, then both. */
+const ROUNDS_WITH_TWO = 3;
+const SEEDS_WITH_TWO: Record<CrashStore, number> = { embedded: 20261401, eventstoredb: 20261402 };
 
 describe('crash: kill -9 under 8 clients, restart, and the log, read models and chain hold', () => {
   let built: BuiltService;
@@ -45,6 +49,42 @@ describe('crash: kill -9 under 8 clients, restart, and the log, read models and 
       expect({ unacknowledged, summary }).toEqual({ unacknowledged: [], summary });
       // The read models were compared twice (once mid-run, with the clients held, and at the end) and the chain verified.
       expect(report.replay.length).toBe(2);
+      expect(report.chain!.checked).toBeGreaterThanOrEqual(report.log.events);
+      process.stdout.write(`${summary}\n`);
+    },
+    180_000,
+  );
+
+  /**
+   * Two instances on one store (the EventStoreDB double served to both, each with a data directory
+   * of its own as in the cluster profile; the embedded store with both on one data directory): the
+   * clients spread over both; a round kills one of them (at random) or both; a request that got no
+   * answer is sent again to the OTHER instance with the same key, and resends of acknowledged
+   * commands go to the other instance too. The same checks, on the read models of both, and the
+   * rules on the log (support/rules.ts): lost 0, doubled 0, rule violations 0.
+   */
+  it.each(['embedded', 'eventstoredb'] as CrashStore[])(
+    'with two service processes on the %s store',
+    async (store) => {
+      const report: CrashReport = await runCrashTest({ store, instances: 2, kills: ROUNDS_WITH_TWO, seed: SEEDS_WITH_TWO[store], built, replayEvery: 3, upMs: [300, 1000] });
+      const summary = describeReport(report);
+      expect({ ok: report.ok, problems: report.problems }).toEqual({ ok: true, problems: [] });
+      expect({ lost: report.log.lost, doubled: report.log.doubled, violations: report.rules?.violations }).toEqual({ lost: 0, doubled: 0, violations: 0 });
+      expect(report.rules!.transfers).toBeGreaterThan(20);
+      // Three rounds, the third killing both: four processes killed, each restarted, on top of the two first starts.
+      expect(report.rounds).toBe(ROUNDS_WITH_TWO);
+      expect(report.bothKilled).toBe(1);
+      expect(report.kills).toBe(ROUNDS_WITH_TWO + 1);
+      expect(report.starts).toBe(report.kills + 2);
+      expect(report.killsDuringStartup).toBeGreaterThanOrEqual(1);
+      // Retries after a kill went to the other instance (resends of acknowledged commands go there too, as the summary counts; a short run has few).
+      expect(report.commands.retried).toBeGreaterThan(0);
+      expect(report.commands.retriedElsewhere).toBeGreaterThan(0);
+      expect(report.commands.serverErrors).toBe(0);
+      const unacknowledged = COMMAND_KINDS.filter((kind) => report.commands.kinds[kind].acknowledged === 0);
+      expect({ unacknowledged, summary }).toEqual({ unacknowledged: [], summary });
+      // Both instances' read models compared with a fresh replay mid-run and at the end; the chain verified with both instances' keys.
+      expect(report.replay.length).toBe(4);
       expect(report.chain!.checked).toBeGreaterThanOrEqual(report.log.events);
       process.stdout.write(`${summary}\n`);
     },

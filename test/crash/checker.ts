@@ -2,6 +2,7 @@ import { readPages } from '@samverkan/audit';
 import { EventStore, RecordedEvent } from '@samverkan/event-store';
 import { Writable } from 'node:stream';
 import { runCli } from '../../apps/cli/src/cli';
+import { RuleFigures, ruleViolations } from '../support/rules';
 import { contractViolation } from './contract';
 import { Accepted, LedgerEntry, isAcknowledged } from './workload';
 
@@ -52,6 +53,14 @@ export interface LogFigures {
   /** Commands whose events were all in the log already when their answer was lost to a kill (the retry got the first answer). */
   recordedBeforeKill: number;
   successorsRecorded: number;
+  /** Acknowledged commands with an event of their answer missing from the log. */
+  lost: number;
+  /**
+   * Commands (or successors) recorded more than once: an answer's event in the log more than once,
+   * events carrying a command's key that its answer does not name, a successor transferred twice,
+   * an event id twice.
+   */
+  doubled: number;
 }
 
 /**
@@ -78,7 +87,13 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
     if (event.revision !== expected) problems.add('log: stream revisions not contiguous', `${event.stream} has revision ${event.revision} where ${expected} was next`);
     revisions.set(event.stream, event.revision);
   }
-  for (const [id, copies] of byId) if (copies.length > 1) problems.add('log: an event id appears more than once', `${id} at positions ${copies.map((e) => e.position).join(', ')}`);
+  let lost = 0;
+  let doubled = 0;
+  for (const [id, copies] of byId) {
+    if (copies.length <= 1) continue;
+    doubled++;
+    problems.add('log: an event id appears more than once', `${id} at positions ${copies.map((e) => e.position).join(', ')}`);
+  }
 
   let recordedBeforeKill = 0;
   for (const entry of ledger) {
@@ -97,13 +112,16 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
         problems.add('acknowledged: answer without position and events', `${label}: ${JSON.stringify(answer.body)}`);
         continue;
       }
+      const counts = listed.map(({ id }) => (byId.get(id) ?? []).length);
+      if (counts.some((n) => n === 0)) lost++;
+      const listedIds = new Set(listed.map((e) => e.id));
+      if (counts.some((n) => n > 1) || withKey.some((e) => !listedIds.has(e.id))) doubled++;
       for (const { id, type } of listed) {
         const copies = byId.get(id) ?? [];
         if (copies.length !== 1) problems.add('acknowledged: an event is not in the log exactly once', `${label}: ${type} ${id} is there ${copies.length} times`);
         else if (copies[0].type !== type || copies[0].stream !== body.stream) problems.add('acknowledged: an event differs from its answer', `${label}: ${type} on ${body.stream}, logged ${copies[0].type} on ${copies[0].stream}`);
         else if (copies[0].position > body.position) problems.add('acknowledged: the answer position does not cover its events', `${label}: ${id} at ${copies[0].position} > ${body.position}`);
       }
-      const listedIds = new Set(listed.map((e) => e.id));
       for (const event of withKey) if (!listedIds.has(event.id)) problems.add('acknowledged: the log holds an event of the command its answer does not name', `${label}: ${event.type} ${event.id} on ${event.stream}`);
       if (entry.lost > 0 && entry.firstLostAt !== undefined && withKey.length > 0 && withKey.every((e) => Date.parse(e.metadata.recordedAt) <= entry.firstLostAt!)) recordedBeforeKill++;
       continue;
@@ -149,6 +167,7 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
     for (const s of (event.data as { successors?: { municipality: string; serviceArea: string }[] }).successors ?? []) {
       const recorded = successorTransfers.get(`${event.id}/${s.municipality}/${s.serviceArea}`) ?? [];
       if (recorded.length !== 1) {
+        if (recorded.length > 1) doubled++;
         problems.add('successors: not recorded exactly once', `${event.type} ${event.id} (${event.stream}) → ${s.municipality}/${s.serviceArea}: ${recorded.length} transfers`);
         continue;
       }
@@ -160,7 +179,23 @@ export function checkLog(ledger: readonly LedgerEntry[], events: readonly Record
     }
   }
 
-  return { events: events.length, streams: revisions.size, recordedBeforeKill, successorsRecorded };
+  return { events: events.length, streams: revisions.size, recordedBeforeKill, successorsRecorded, lost, doubled };
+}
+
+/** What the rule check counted. */
+export interface RuleCheckFigures extends RuleFigures {
+  violations: number;
+}
+
+/**
+ * The register's rules on the log (test/support/rules.ts, the race test's check): rules 3, 6 and 10,
+ * the once-only decisions and the shared id space, each at the point of the log where its event was
+ * recorded. Every violation is a problem.
+ */
+export function checkRules(events: readonly RecordedEvent[], problems: Problems): RuleCheckFigures {
+  const { violations, figures } = ruleViolations(events);
+  for (const violation of violations) problems.add('rules: the log breaks a rule', violation);
+  return { ...figures, violations: violations.length };
 }
 
 /** What `cli replay --json` reports, as far as the check reads it. */
@@ -216,9 +251,9 @@ export async function checkReplay(source: string[], url: string, problems: Probl
   return { events: json.events, dates: json.compared.dates, cells: json.compared.cells, attentionItems: json.compared.attentionItems, arrangements: json.compared.arrangements };
 }
 
-/** `cli verify`: every stream's hash chain and every signed checkpoint. */
-export async function checkChain(source: string[], problems: Problems): Promise<{ checked: number; checkpoints: number } | undefined> {
-  const { code, json, stderr } = await cli<VerifyJson>(['verify', ...source]);
+/** `cli verify`: every stream's hash chain and every signed checkpoint (with these public keys, if given, instead of the one in the data directory). */
+export async function checkChain(source: string[], problems: Problems, publicKeys: readonly string[] = []): Promise<{ checked: number; checkpoints: number } | undefined> {
+  const { code, json, stderr } = await cli<VerifyJson>(['verify', ...source, ...publicKeys.flatMap((file) => ['--public-key', file])]);
   if (code !== 0 || !json?.ok) {
     problems.add('verify: the hash chain does not verify', `exit ${code}: ${json ? JSON.stringify({ firstBroken: json.firstBroken, problems: json.problems?.slice(0, 5) }) : stderr}`);
     return undefined;

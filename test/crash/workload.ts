@@ -105,6 +105,9 @@ export interface LedgerEntry {
   sentAt: number;
   answeredAt?: number;
   answer?: Answer;
+  /** With several instances: the instance (index) each attempt went to, and the one that answered. */
+  sentTo: number[];
+  answeredBy?: number;
 }
 
 export function isAcknowledged(entry: LedgerEntry): boolean {
