@@ -13,7 +13,9 @@ import { Json, client } from './support/start-app';
  *   `minPosition=<its position>` at the other, sees the write — a provision, the municipality's
  *   view (memberships and arrangements) and an arrangement's state — each way round;
  * - the two started at once register the reference data once, and a write at either instance on
- *   every municipality's stream keeps its hash chain.
+ *   every municipality's stream keeps its hash chain;
+ * - each instance verifies the whole log, the checkpoints the other signed included (each instance
+ *   of the cluster profile has a data directory, so a signing key, of its own).
  */
 
 const MEMBERS = ['0580', '0581'];
@@ -117,6 +119,18 @@ describe.each(['eventstoredb', 'embedded'] as SharedStore[])('two service proces
       expect({ instance, ok: report.ok, problems: report.problemCount ?? 0, first: (report.problems ?? []).slice(0, 5).map((p) => `${p.kind} ${p.stream}@${p.revision}`) }).toEqual({ instance, ok: true, problems: 0, first: [] });
     }
   }, 120_000);
+
+  it('verifies the whole log at either instance after both signed checkpoints', async () => {
+    for (const instance of [0, 1]) {
+      await command(instance, '/v1/municipalities/0580/transfers', { serviceArea: 'it-support', basis: { kind: 'in-house' }, decidedOn: '2020-12-01', effectiveFrom: `202${1 + instance}-01-01` });
+      const signed = await at(instance).post('/v1/audit/checkpoints');
+      expect({ instance, status: signed.status }).toEqual({ instance, status: 201 });
+    }
+    for (const instance of [0, 1]) {
+      const report = (await at(instance).post('/v1/audit/verify')).body as { ok: boolean; checkpoints?: { found: number }; problems?: { kind: string; detail: string }[] };
+      expect({ instance, ok: report.ok, checkpoints: report.checkpoints?.found, problems: (report.problems ?? []).slice(0, 3).map((p) => `${p.kind}: ${p.detail}`) }).toEqual({ instance, ok: true, checkpoints: 2, problems: [] });
+    }
+  }, 60_000);
 
   it('both processes ran without logging an error', () => {
     expect(instances.services.map((s) => s.errors.map((e) => e.line.slice(0, 500)))).toEqual([[], []]);

@@ -89,6 +89,11 @@ export interface CrashReport {
   dataDir?: string;
 }
 
+/** The environment a crash run adds for its service processes: checkpoints every second (default), so that kills land around them too. */
+export function crashServiceEnv(checkpointSeconds = 1): NodeJS.ProcessEnv {
+  return { SAMVERKAN_CHECKPOINT_INTERVAL_SECONDS: String(checkpointSeconds) };
+}
+
 /** The municipalities and service areas the clients share: few enough that their streams are contended. */
 function sharedPool(random: Random): Pool {
   return {
@@ -127,7 +132,7 @@ export async function runCrashTest(options: CrashRunOptions): Promise<CrashRepor
     store: options.store,
     built,
     count,
-    env: { SAMVERKAN_CHECKPOINT_INTERVAL_SECONDS: String(options.checkpointSeconds ?? 1) },
+    env: crashServiceEnv(options.checkpointSeconds),
     keepData: options.keepData === true,
     start: false,
   });
