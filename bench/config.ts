@@ -41,8 +41,8 @@ export interface BenchConfig {
   resultsDir: string;
 }
 
-export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb' | 'service';
-const STEPS: Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service'];
+export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb' | 'service' | 'two-instances';
+const STEPS: Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service', 'two-instances'];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];

@@ -17,9 +17,10 @@ import { fanoutWorkload } from './workloads/fanout';
 import { httpWorkload } from './workloads/http';
 import { rebuildWorkload } from './workloads/rebuild';
 import { serviceWorkload } from './workloads/service';
+import { twoInstancesWorkload } from './workloads/two-instances';
 import { Workload, notRun } from './workloads/workload';
 
-const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload, serviceWorkload];
+const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload, serviceWorkload, twoInstancesWorkload];
 
 /** A connection string without its user and password, for the report. */
 function redacted(connectionString: string | undefined): string | undefined {
