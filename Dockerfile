@@ -20,7 +20,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 # dist holds the compiled service and the built dashboard (dist/web), which the service serves at /.
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /var/lib/samverkan && chown node:node /var/lib/samverkan
+# /var/lib/samverkan-audit-key: where instances sharing one log may share their audit signing key (SAMVERKAN_AUDIT_KEY_DIR).
+RUN mkdir -p /var/lib/samverkan /var/lib/samverkan-audit-key && chown node:node /var/lib/samverkan /var/lib/samverkan-audit-key
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \

@@ -103,10 +103,11 @@ const DELIBERATE: Record<string, string> = {
 
 /**
  * Set in both, to values that differ between a test and a container by nature: addresses and places
- * (a free loopback port, the double's address, a temporary directory) and how much is logged (warn in
- * the tests). The connection string and the data directory are compared by their shape above.
+ * (a free loopback port, the double's address, a temporary directory, the shared audit-key directory)
+ * and how much is logged (warn in the tests). The connection string and the data directory are
+ * compared by their shape above.
  */
-const BY_NATURE = new Set(['PORT', 'HOST', 'SAMVERKAN_DATA_DIR', 'EVENTSTORE_CONNECTION_STRING', 'LOG_LEVEL']);
+const BY_NATURE = new Set(['PORT', 'HOST', 'SAMVERKAN_DATA_DIR', 'SAMVERKAN_AUDIT_KEY_DIR', 'EVENTSTORE_CONNECTION_STRING', 'LOG_LEVEL']);
 
 /** The process plumbing of a child (how node finds the compiled code), not a service setting. */
 const PLUMBING = new Set(['PATH', 'HOME', 'TS_NODE_PROJECT', 'TS_NODE_BASEURL']);

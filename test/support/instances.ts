@@ -38,6 +38,11 @@ export function dataDirOf(store: SharedStore, root: string, index: number): stri
   return store === 'embedded' ? join(root, 'data') : join(root, `instance-${index + 1}`);
 }
 
+/** The signing-key directory the instances on EventStoreDB share (docker-compose's cluster profile mounts one volume in both). */
+export function auditKeyDirOf(root: string): string {
+  return join(root, 'audit-key');
+}
+
 /** How each instance is started: the same settings for every one but its port and (on EventStoreDB) its data directory. */
 export function instanceOptions(plan: InstancePlan): ServiceProcessOptions[] {
   if (plan.store === 'eventstoredb' && !plan.connectionString) throw new Error('EventStoreDB instances need the connection string');
@@ -46,7 +51,9 @@ export function instanceOptions(plan: InstancePlan): ServiceProcessOptions[] {
     port,
     dataDir: dataDirOf(plan.store, plan.root, index),
     ...(plan.store === 'eventstoredb' ? { eventStoreConnectionString: plan.connectionString } : {}),
-    ...(plan.env ? { env: plan.env } : {}),
+    // On EventStoreDB each instance has a data directory of its own: one signing-key directory
+    // shared by all gives them one audit key, so each trusts the checkpoints the others sign.
+    ...(plan.store === 'eventstoredb' || plan.env ? { env: { ...(plan.store === 'eventstoredb' ? { SAMVERKAN_AUDIT_KEY_DIR: auditKeyDirOf(plan.root) } : {}), ...plan.env } } : {}),
   }));
 }
 
@@ -101,7 +108,7 @@ export async function sharedStoreInstances(options: SharedStoreOptions): Promise
     dataDirs,
     ...(double ? { double } : {}),
     source: double ? ['--esdb', double.connectionString, '--data-dir', dataDirs[0]] : ['--data-dir', dataDirs[0]],
-    publicKeys: () => dataDirs.map((dir) => join(dir, PUBLIC_KEY_FILE)).filter((file) => existsSync(file)),
+    publicKeys: () => [...dataDirs, auditKeyDirOf(root)].map((dir) => join(dir, PUBLIC_KEY_FILE)).filter((file) => existsSync(file)),
     openStore: () => {
       const store = double ? new EventStoreDbEventStore(double.connectionString) : SqliteEventStore.open({ dataDir: dataDirs[0] });
       opened.push(store);

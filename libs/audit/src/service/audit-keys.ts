@@ -28,7 +28,7 @@ export class AuditKeys {
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(AUDIT_OPTIONS) options: AuditModuleOptions) {
     const resolved = resolveAuditOptions(options);
-    const dir = signingKeyDirectory(store, resolved.dataDir);
+    const dir = resolved.keyDir ?? signingKeyDirectory(store, resolved.dataDir);
     this.signing = dir === undefined ? SigningKey.ephemeral() : SigningKey.loadOrCreate(dir);
     if (dir === undefined) this.logger.warn('The store is in memory, so the audit signing key is held in memory only');
     else this.logger.log(`Audit signing key ${this.signing.keyId} in ${dir}`);
