@@ -42,7 +42,7 @@ export interface BenchConfig {
 }
 
 export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb' | 'service' | 'two-instances';
-const STEPS: Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service', 'two-instances'];
+export const STEPS: readonly Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service', 'two-instances'];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];

@@ -96,13 +96,23 @@ export function markdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeReport(report: BenchReport, dir: string): { json: string; md: string } {
+export function writeReport(report: BenchReport, dir: string, allSteps: readonly string[]): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${report.date}.json`);
-  const md = join(dir, `${report.date}.md`);
+  const name = reportName(report.date, report.config.only, allSteps);
+  const json = join(dir, `${name}.json`);
+  const md = join(dir, `${name}.md`);
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(md, markdown(report));
   return { json, md };
+}
+
+/**
+ * The results' file name: the date for a whole run, the date and the steps for a part
+ * (`2026-12-02-two-instances`), so a run of one step never overwrites the day's whole run.
+ */
+export function reportName(date: string, only: readonly string[], allSteps: readonly string[]): string {
+  const whole = allSteps.every((step) => only.includes(step));
+  return whole ? date : `${date}-${allSteps.filter((step) => only.includes(step)).join('+')}`;
 }
 
 /** YYYY-MM-DD in local time (the machine's date of the run). */

@@ -5,7 +5,7 @@
  * `BENCH_EVENTS=20000 BENCH_SECONDS=2 npm run bench`.
  */
 import 'reflect-metadata';
-import { loadConfig } from './config';
+import { loadConfig, STEPS } from './config';
 import { BenchReport, Row, localDate, markdown, writeReport } from './report';
 import { log } from './support/log';
 import { cpuSnapshot, foreignCpuShare, machineInfo } from './support/machine';
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   };
   const kept = cleanUp(config.keep);
   if (kept.length > 0) log(`kept: ${kept.join(', ')}`);
-  const files = writeReport(report, config.resultsDir);
+  const files = writeReport(report, config.resultsDir, STEPS);
   process.stdout.write(`\n${markdown(report)}\n`);
   log(`wrote ${files.json} and ${files.md} (run took ${report.durationSeconds.toFixed(0)} s)`);
   const misses = rows.filter((r) => r.result === 'miss').length;
