@@ -17,6 +17,7 @@ import { EventStore } from '@samverkan/event-store';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ServiceConfig } from './config';
+import { ServiceLogger } from './logging';
 import { openApiDocument } from './openapi';
 import { ProblemDetailsFilter, problem, toProblem } from './problem-details.filter';
 import { requestValidationPipe } from './validation';
@@ -38,6 +39,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Buffer logs until the pino logger is ready (default true). */
   bufferLogs?: boolean;
+  /** The API keys, already read (main.ts reads them first, to refuse a bad keys file in one line); default: read from the config. */
+  keyRing?: KeyRing;
   /** The built dashboard's folder (default: found next to the service, see web-app.ts); null: serve no dashboard. */
   webRoot?: string | null;
 }
@@ -46,7 +49,7 @@ export interface CreateAppOptions {
 export async function createApp(config: ServiceConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: false, return503OnClosing: true, requestTimeout: REQUEST_TIMEOUT_MS, frameworkErrors: replyWithProblem, clientErrorHandler: answerClientError });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: options.bufferLogs ?? true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new ServiceLogger(app.get(Logger)));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(requestValidationPipe());
   // Not SIGHUP (Nest's default list has it): SIGHUP reloads the API keys (key-rotation.ts) and must not stop the service.

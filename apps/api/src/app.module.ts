@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { ServiceConfig } from './config';
 import { eventStoreProvider } from './event-store.provider';
 import { HealthController } from './health.controller';
+import { pinoHttpOptions } from './logging';
 import { KeyRotation } from './key-rotation';
 import { SERVICE_CONFIG } from './tokens';
 
@@ -112,7 +113,7 @@ export class Startup implements OnApplicationBootstrap, BeforeApplicationShutdow
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ServiceConfig, options: { store?: EventStore; clock?: Clock } = {}): DynamicModule {
+  static forRoot(config: ServiceConfig, options: { store?: EventStore; clock?: Clock; keyRing?: KeyRing } = {}): DynamicModule {
     const storeProvider = eventStoreProvider(config, options.store);
     // A store handed in (tests) is often in memory or elsewhere than dataDir: no snapshots unless asked for.
     const snapshots: SnapshotSettings | null =
@@ -121,22 +122,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Never log credentials or bodies: headers are reduced to what helps tracing.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
-            serializers: {
-              req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
-                id: req.id,
-                method: req.method,
-                url: req.url,
-                source: req.headers['x-source-system'],
-              }),
-            },
-            autoLogging: { ignore: (req) => req.url === '/health' },
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) }),
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
         ProjectionsModule,
@@ -154,7 +140,7 @@ export class AppModule {
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: Catalog, useClass: ReadModelCatalog },
         { provide: IDEMPOTENCY_CAUGHT_UP, useFactory: (runner: ProjectionRunner) => () => caughtUp(runner), inject: [ProjectionRunner] },
-        { provide: KEY_RING, useFactory: () => new KeyRing(config.apiKeysFile, config.adminKey) },
+        { provide: KEY_RING, useFactory: () => options.keyRing ?? new KeyRing(config.apiKeysFile, config.adminKey) },
         { provide: APP_GUARD, useClass: AccessGuard },
         KeyRotation,
         Startup,

@@ -9,6 +9,8 @@ export interface ServiceConfig {
   apiKeysFile?: string;
   adminKey?: string;
   logLevel: string;
+  /** `pretty` (one coloured line per entry, for a terminal) or `json` (one object per line, for a collector). */
+  logFormat: 'pretty' | 'json';
   /** True when no API keys are configured: development mode, loopback only. */
   open: boolean;
   /** Requests per minute per API key; 0 turns the limit off (it is always off when running open). */
@@ -32,11 +34,17 @@ export interface ServiceConfig {
   stateCacheEvents: number;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+/**
+ * `stdoutIsTerminal` decides the log format when LOG_FORMAT is unset: pretty on a terminal, JSON
+ * otherwise (a container, a file, a collector).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTerminal = false): ServiceConfig {
   const keysConfigured = Boolean(env.SAMVERKAN_API_KEYS_FILE || env.SAMVERKAN_ADMIN_KEY);
   const host = env.HOST || (keysConfigured ? '0.0.0.0' : '127.0.0.1');
   if (!keysConfigured && !LOOPBACK.has(host)) {
@@ -49,6 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   if (env.SAMVERKAN_ADMIN_KEY && !/^[\x21-\x7e]{16,512}$/.test(env.SAMVERKAN_ADMIN_KEY)) {
     throw new ConfigError('SAMVERKAN_ADMIN_KEY must be 16 to 512 printable ASCII characters without spaces; create one with npm run create-key.');
   }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'.`);
+  const logFormat = env.LOG_FORMAT || (stdoutIsTerminal ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError(`LOG_FORMAT must be 'pretty' or 'json', not '${logFormat}'.`);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not '${env.PORT}'.`);
   return {
@@ -58,7 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     ...(env.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING } : {}),
     ...(env.SAMVERKAN_API_KEYS_FILE ? { apiKeysFile: env.SAMVERKAN_API_KEYS_FILE } : {}),
     ...(env.SAMVERKAN_ADMIN_KEY ? { adminKey: env.SAMVERKAN_ADMIN_KEY } : {}),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel,
+    logFormat,
     open: !keysConfigured,
     rateLimitPerMinute: wholeNumber(env.SAMVERKAN_RATE_LIMIT, 'SAMVERKAN_RATE_LIMIT', 1200),
     corsOrigins: (env.SAMVERKAN_CORS_ORIGINS ?? '')

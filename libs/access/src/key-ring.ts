@@ -20,15 +20,33 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
+/** Reads and checks the keys file at `file`; every error is a KeysFileError naming the file. */
+export function readKeysFile(file: string): KeyEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new KeysFileError(`Cannot read the keys file ${file} (SAMVERKAN_API_KEYS_FILE): ${why}.`);
+  }
+  try {
+    return parseKeysFile(text);
+  } catch (error) {
+    if (error instanceof KeysFileError) throw new KeysFileError(`The keys file ${file} (SAMVERKAN_API_KEYS_FILE) is refused: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Parses and checks a keys file; any mistake is an error naming the entry, so a bad file is never half-loaded. */
 export function parseKeysFile(text: string): KeyEntry[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new KeysFileError('The keys file is not valid JSON.');
+    throw new KeysFileError('it is not valid JSON.');
   }
-  if (!Array.isArray(parsed)) throw new KeysFileError('The keys file must be a JSON array of { name, sha256, roles, municipalities? }.');
+  if (!Array.isArray(parsed)) throw new KeysFileError('it must be a JSON array of { name, sha256, roles, municipalities? }.');
   const names = new Set<string>();
   return parsed.map((raw, i) => {
     const entry = raw as Partial<KeyEntry>;
@@ -79,7 +97,7 @@ export class KeyRing {
 
   /** Re-reads the keys file. On a bad file the previous keys stay in force and the error is thrown. */
   reload(): void {
-    const entries: KeyEntry[] = this.file ? parseKeysFile(readFileSync(this.file, 'utf8')) : [];
+    const entries: KeyEntry[] = this.file ? readKeysFile(this.file) : [];
     if (this.adminKey) entries.push({ name: 'bootstrap-admin', sha256: sha256Hex(this.adminKey), roles: ['admin'] });
     this.entries = entries.map((e) => ({ hash: Buffer.from(e.sha256, 'hex'), principal: { name: e.name, roles: e.roles, municipalities: e.municipalities ?? [] } }));
   }
