@@ -1,7 +1,31 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CliError } from './options';
+import { CliError, Options } from './options';
+
+/**
+ * The API key for `--url`, the first of: `--key-file` (a file holding the key), `--key` (kept for
+ * scripts; a key on a command line is seen by ps and kept in the shell history, so the docs never
+ * show it), SAMVERKAN_KEY_FILE, SAMVERKAN_KEY. None: the service runs open.
+ */
+export function apiKey(options: Pick<Options, 'key' | 'keyFile'>, env: NodeJS.ProcessEnv): string | undefined {
+  if (options.keyFile) return readKeyFile(options.keyFile);
+  if (options.key) return options.key;
+  if (env.SAMVERKAN_KEY_FILE) return readKeyFile(env.SAMVERKAN_KEY_FILE);
+  return env.SAMVERKAN_KEY || undefined;
+}
+
+function readKeyFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`, 2);
+  }
+  const key = text.trim();
+  if (!/^[\x21-\x7e]+$/.test(key)) throw new CliError(`The key file ${file} must hold one key on one line.`, 2);
+  return key;
+}
 
 /** A running service, for the commands that ask one. */
 export class ServiceClient {

@@ -21,6 +21,7 @@ export interface Options {
   file?: string;
   url?: string;
   key?: string;
+  keyFile?: string;
   out?: string;
   publicKey?: string[];
   expectCheckpoint?: string;
@@ -42,6 +43,7 @@ const OPTIONS = {
   file: { type: 'string', short: 'f' },
   url: { type: 'string' },
   key: { type: 'string' },
+  'key-file': { type: 'string' },
   out: { type: 'string', short: 'o' },
   'public-key': { type: 'string', multiple: true },
   'expect-checkpoint': { type: 'string' },
@@ -71,6 +73,7 @@ export function parseCommandLine(argv: string[]): { command?: string; positional
     file: v.file,
     url: v.url?.replace(/\/+$/, ''),
     key: v.key,
+    keyFile: v['key-file'],
     out: v.out,
     publicKey: v['public-key'],
     expectCheckpoint: v['expect-checkpoint'],
@@ -86,7 +89,8 @@ export function parseCommandLine(argv: string[]): { command?: string; positional
 
 export const USAGE = `Samverkan audit CLI
 
-  npm run cli -- <command> [options]
+  npx samverkan <command> [options]        (compiled by npm run build)
+  npm run cli -- <command> [options]       (the same, from the sources)
 
 Commands
   verify                     check the whole log: every chain, and the log against every signed checkpoint
@@ -102,7 +106,8 @@ Where the log is (verify, export, replay, history, state)
   --file, -f <export>        an export file (verify, replay, history, state): no service needed
   --url <url>                a running service (verify and export download its export; history and state ask it;
                              for replay it is the live service to compare with) — default SAMVERKAN_URL
-  --key <api key>            for --url (default SAMVERKAN_KEY)
+  --key-file <file>          for --url: a file holding an auditor's or admin key (or SAMVERKAN_KEY_FILE);
+                             else the key in SAMVERKAN_KEY. Never put a key on the command line.
 
 verify
   --public-key <pem>         trust this key (repeatable); default: the key in the data directory, or in the export

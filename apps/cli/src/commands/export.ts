@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { CliContext, count, json, note, out, progress, rate } from '../context';
-import { ServiceClient } from '../http';
+import { ServiceClient, apiKey } from '../http';
 import { CliError } from '../options';
 import { logSource } from '../sources';
 
@@ -19,7 +19,7 @@ export async function exportCommand(ctx: CliContext): Promise<number> {
 
   if (options.url && !options.dataDir && !options.esdb) {
     source = options.url;
-    await new ServiceClient(options.url, options.key ?? io.env.SAMVERKAN_KEY).pipeTo('/v1/audit/export', target);
+    await new ServiceClient(options.url, apiKey(options, io.env)).pipeTo('/v1/audit/export', target);
     signed = true;
   } else {
     const log = logSource(options, io.env);

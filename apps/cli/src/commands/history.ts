@@ -1,6 +1,6 @@
 import { LogVerifier, chainOf, toView } from '@samverkan/audit';
 import { CliContext, json, out } from '../context';
-import { ServiceClient } from '../http';
+import { ServiceClient, apiKey } from '../http';
 import { CliError } from '../options';
 import { logSource } from '../sources';
 
@@ -15,7 +15,7 @@ export async function historyCommand(ctx: CliContext): Promise<number> {
   let source: string;
   if (options.url && !options.file && !options.dataDir && !options.esdb) {
     source = options.url;
-    const answer = await new ServiceClient(options.url, options.key ?? io.env.SAMVERKAN_KEY).get<ReturnType<typeof toView>[] | undefined>(`/v1/audit/streams/${stream}`, { allow404: true });
+    const answer = await new ServiceClient(options.url, apiKey(options, io.env)).get<ReturnType<typeof toView>[] | undefined>(`/v1/audit/streams/${stream}`, { allow404: true });
     events = (answer ?? []).map((e) => ({ ...e, created: e.recordedAt }));
   } else {
     const log = logSource(options, io.env);

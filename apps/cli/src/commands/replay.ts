@@ -3,7 +3,7 @@ import { addDays, isCalendarDate, stockholmDateOf } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
 import { RegisterReadModel } from '@samverkan/projections';
 import { CliContext, count, json, note, out, progress, rate } from '../context';
-import { ServiceClient } from '../http';
+import { ServiceClient, apiKey } from '../http';
 import { CliError } from '../options';
 import { LogSource, logSource } from '../sources';
 
@@ -61,7 +61,7 @@ const MAX_REPORTED = 50;
 export async function replayCommand(ctx: CliContext): Promise<number> {
   const { options, io } = ctx;
   const url = options.url ?? io.env.SAMVERKAN_URL ?? `http://127.0.0.1:${io.env.PORT ?? 3000}`;
-  const live = new ServiceClient(url, options.key ?? io.env.SAMVERKAN_KEY);
+  const live = new ServiceClient(url, apiKey(options, io.env));
   const maxDates = options.maxDates === undefined ? 40 : Number(options.maxDates);
   if (!Number.isInteger(maxDates) || maxDates < 1) throw new CliError('--max-dates must be a whole number of at least 1', 2);
   const given = options.dates?.split(',').map((d) => d.trim());

@@ -3,7 +3,7 @@ import { agreementDecider, federationDecider, missingCouncilDecisions, missingSi
 import { RecordedEvent } from '@samverkan/event-store';
 import { agreementStatus } from '@samverkan/projections';
 import { CliContext, json, out } from '../context';
-import { ServiceClient } from '../http';
+import { ServiceClient, apiKey } from '../http';
 import { CliError } from '../options';
 import { logSource } from '../sources';
 
@@ -39,7 +39,7 @@ export async function stateCommand(ctx: CliContext): Promise<number> {
   if (options.url && !options.file && !options.dataDir && !options.esdb) {
     const query = new URLSearchParams({ ...(options.atRevision !== undefined ? { atRevision: options.atRevision } : {}), ...(options.knownAt ? { knownAt: options.knownAt } : {}) });
     const path = `/v1/${kind === 'study' ? 'studies' : `${kind}s`}/${id}${query.size > 0 ? `?${query.toString()}` : ''}`;
-    state = await new ServiceClient(options.url, options.key ?? io.env.SAMVERKAN_KEY).get<Record<string, unknown> | undefined>(path, { allow404: true });
+    state = await new ServiceClient(options.url, apiKey(options, io.env)).get<Record<string, unknown> | undefined>(path, { allow404: true });
   } else {
     const log = logSource(options, io.env);
     try {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliContext, count, json, note, out, progress, rate } from '../context';
-import { ServiceClient } from '../http';
+import { ServiceClient, apiKey } from '../http';
 import { CliError } from '../options';
 import { logSource, pinnedKeys } from '../sources';
 
@@ -24,7 +24,7 @@ export async function verifyCommand(ctx: CliContext): Promise<number> {
       report = await verifyExportFile(resolve(options.file), { publicKeys: pinned, expectCheckpoint, onProgress: (p) => bar.update(p.bytes, p.totalBytes, p.events) });
       keyNote = describeKeys(report as ExportVerifyReport);
     } else if (options.url && !options.dataDir && !options.esdb) {
-      const client = new ServiceClient(options.url, options.key ?? io.env.SAMVERKAN_KEY);
+      const client = new ServiceClient(options.url, apiKey(options, io.env));
       source = `the export of ${options.url}`;
       const dir = mkdtempSync(join(tmpdir(), 'samverkan-verify-'));
       try {
