@@ -1,4 +1,4 @@
-import { ScenarioStep, StepResult, loadScenario, runScenario, scenarioIds } from './scenario-runner';
+import { StepResult, loadScenario, runScenario, scenarioIds } from './scenario-runner';
 
 /** Why a request could not be made, in words (fetch's own message is "fetch failed"). */
 function unreachable(error: unknown): string | undefined {
@@ -18,7 +18,7 @@ function option(args: string[], name: string): string | undefined {
 
 /** One line per step: its status, its id, and for a refusal the story expects, that it was expected. */
 function describeStep(result: StepResult): string {
-  const expected = (result.step as ScenarioStep).expect ?? { status: 201 };
+  const expected = result.step.expect ?? { status: 201 };
   const refusal = result.status >= 400 && result.status === expected.status;
   return `  ${String(result.status).padEnd(4)} ${result.step.id ?? ''}${refusal ? `  refused, as the story expects (${result.body.code}: ${result.body.detail})` : ''}\n`;
 }
