@@ -23,6 +23,15 @@ export function dateMs(date: string): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
 }
 
+/**
+ * The date a settled slider move takes the URL to, or null when it should stay: only a settled
+ * value that is still the draft counts (a date typed into the field as an earlier move settles has
+ * navigated already, and the stale value must not take the URL back to it).
+ */
+export function settledDateTarget(settled: string, draft: string, on: string): string | null {
+  return settled === draft && settled !== on && isCalendarDate(settled) ? settled : null;
+}
+
 export function dateOfMs(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -1,4 +1,4 @@
-import { SLIDER_MAX, addDays, axisFor, dateOfSliderValue, fractionOf, fromLocalInputValue, isCalendarDate, sliderValueOf, todayInStockholm, yearTicks } from './dates';
+import { SLIDER_MAX, addDays, axisFor, dateOfSliderValue, fractionOf, fromLocalInputValue, isCalendarDate, settledDateTarget, sliderValueOf, todayInStockholm, yearTicks } from './dates';
 
 describe('the dashboard’s dates', () => {
   it('accepts real calendar dates only', () => {
@@ -15,6 +15,15 @@ describe('the dashboard’s dates', () => {
     // Outside the range the slider rests at its ends.
     expect(sliderValueOf('1999-06-01')).toBe(0);
     expect(sliderValueOf('2031-01-01')).toBe(SLIDER_MAX);
+  });
+
+  it('moves the URL to a settled slider date only while it is still the draft', () => {
+    expect(settledDateTarget('2019-01-01', '2019-01-01', '2020-01-01')).toBe('2019-01-01');
+    // Already there.
+    expect(settledDateTarget('2019-01-01', '2019-01-01', '2019-01-01')).toBeNull();
+    // A date typed as the earlier one settled: the URL is at the typed date and stays there.
+    expect(settledDateTarget('2023-01-01', '2020-06-01', '2020-06-01')).toBeNull();
+    expect(settledDateTarget('2019-02-30', '2019-02-30', '2020-01-01')).toBeNull();
   });
 
   it('adds days across month, year and leap-day boundaries', () => {

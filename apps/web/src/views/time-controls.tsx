@@ -1,6 +1,6 @@
 import { TargetedKeyboardEvent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { SLIDER_FIRST, SLIDER_LAST, SLIDER_MAX, addDays, dateOfSliderValue, fromLocalInputValue, isCalendarDate, sliderValueOf, toLocalInputValue, todayInStockholm } from '../dates';
+import { SLIDER_FIRST, SLIDER_LAST, SLIDER_MAX, addDays, dateOfSliderValue, fromLocalInputValue, isCalendarDate, settledDateTarget, sliderValueOf, toLocalInputValue, todayInStockholm } from '../dates';
 import { useDebounced } from '../hooks';
 import { useI18n } from '../i18n';
 import { Route, navigate, withParams } from '../router';
@@ -21,7 +21,9 @@ export function TimeControls(props: { route: Route; on: string; knownAt: string;
   useEffect(() => setDraft(on), [on]);
   const settled = useDebounced(draft, 120);
   useEffect(() => {
-    if (settled !== on && isCalendarDate(settled)) navigate(withParams(route, { on: settled }), { replace: true });
+    // Seen in CI: a date typed just as an earlier one settled snapped the URL back to the earlier.
+    const target = settledDateTarget(settled, draft, on);
+    if (target) navigate(withParams(route, { on: target }), { replace: true });
   }, [settled]);
   const [knownDraft, setKnownDraft] = useState(knownAt ? toLocalInputValue(knownAt) : '');
   useEffect(() => setKnownDraft(knownAt ? toLocalInputValue(knownAt) : ''), [knownAt]);
