@@ -40,11 +40,22 @@ function fresh(log: readonly LoggedEvent[]): RegisterReadModel {
   return model;
 }
 
+let matrixTextsCompared = 0;
+
+/** The matrix's directly written JSON (issue 12) is, to the byte, the JSON of the matrix's objects. */
+function matrixText(model: RegisterReadModel, day: string, county?: string, knownAtMs?: number): unknown {
+  const objects = model.matrix(day, county, knownAtMs);
+  const text = model.matrixJson(day, county, knownAtMs);
+  if (text !== JSON.stringify(objects)) throw new Error(`matrixJson(${day}, ${county}, ${knownAtMs}) differs from JSON.stringify(matrix(…)):\n${text}\n${JSON.stringify(objects)}`);
+  matrixTextsCompared++;
+  return objects;
+}
+
 /** Every question the queries ask, known now, on `days` (and one as known at `knownAtMs`), as one JSON text. */
 function answers(model: RegisterReadModel, days: readonly string[], knownAtMs?: number): string {
   const out: unknown[] = [];
   for (const day of days) {
-    out.push(model.matrix(day), model.attention(day));
+    out.push(matrixText(model, day), matrixText(model, day, '05'), model.attention(day));
     for (const id of FEDERATION_IDS) out.push(model.recipients({ kind: 'federation', id }, day));
     for (const code of MUNICIPALITIES) out.push(model.recipients({ kind: 'municipality', code }, day), model.provisions(code, day));
   }
@@ -53,7 +64,7 @@ function answers(model: RegisterReadModel, days: readonly string[], knownAtMs?: 
     for (const area of SERVICE_AREAS) out.push(model.history(code, area));
   }
   out.push(model.listArrangements({}, '2021-01-01'));
-  if (knownAtMs !== undefined) out.push(model.matrix(days[0], undefined, knownAtMs), model.attention(days[0], knownAtMs), model.history(MUNICIPALITIES[0], SERVICE_AREAS[0], knownAtMs));
+  if (knownAtMs !== undefined) out.push(matrixText(model, days[0], undefined, knownAtMs), matrixText(model, days[0], '04', knownAtMs), model.attention(days[0], knownAtMs), model.history(MUNICIPALITIES[0], SERVICE_AREAS[0], knownAtMs));
   if (knownAtMs !== undefined) out.push(model.listArrangements({}, '2021-01-01', knownAtMs), model.timeline(MUNICIPALITIES[0], knownAtMs), model.membershipsOf(MUNICIPALITIES[0], knownAtMs), model.listMunicipalities(undefined, knownAtMs), model.listServiceAreas(knownAtMs));
   return JSON.stringify(out);
 }
@@ -150,9 +161,10 @@ describe(`the read model's caches against fresh recomputation (seed ${SEED}; FC_
     expect(answers(model, PROBE_DAYS.slice(0, 2))).toBe(before);
   });
 
-  it('exercised what it speaks of: cached answers compared, changes after a skip, restored models', () => {
+  it('exercised what it speaks of: cached answers compared, changes after a skip, restored models, matrix texts', () => {
     expect(seen.cachedAnswers).toBeGreaterThan(RUNS);
     expect(seen.changesAfterSkip).toBeGreaterThan(0);
     expect(seen.restored).toBe(RUNS);
+    expect(matrixTextsCompared).toBeGreaterThan(RUNS * PROBE_DAYS.length);
   });
 });

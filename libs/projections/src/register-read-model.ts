@@ -176,6 +176,11 @@ export class RegisterReadModel {
     return this.queries.matrix(on, county, knownAtMs);
   }
 
+  /** `JSON.stringify(matrix(on, county, knownAtMs))`, written directly (the whole-country answer is 2 MB). */
+  matrixJson(on: CalendarDate, county?: string, knownAtMs?: number): string {
+    return this.queries.matrixJson(on, county, knownAtMs);
+  }
+
   /** Who gets what from a provider on a date (in-house provision to oneself is not listed). */
   recipients(provider: { kind: 'municipality'; code: string } | { kind: 'federation'; id: string }, on: CalendarDate, knownAtMs?: number): { municipality: MunicipalityView; serviceArea: string; basis: BasisView }[] {
     return this.queries.recipients(provider, on, knownAtMs);

@@ -13,8 +13,9 @@ export class MatrixQueryDto extends OnQuery {
   county?: string;
 }
 
+/** The matrix as objects (`as: 'rows'`, for CSV) or as its JSON text (`as: 'json'`, written without building the objects). */
 export class GetMatrixQuery {
-  constructor(readonly on: string, readonly county?: string, readonly knownAtMs?: number) {}
+  constructor(readonly on: string, readonly county: string | undefined, readonly knownAtMs: number | undefined, readonly as: 'rows' | 'json') {}
 }
 
 type Matrix = ReturnType<ProjectionRunner['model']['matrix']>;
@@ -22,8 +23,8 @@ type Matrix = ReturnType<ProjectionRunner['model']['matrix']>;
 @QueryHandler(GetMatrixQuery)
 export class GetMatrixHandler implements IQueryHandler<GetMatrixQuery> {
   constructor(private readonly runner: ProjectionRunner) {}
-  async execute(q: GetMatrixQuery): Promise<Matrix> {
-    return this.runner.model.matrix(q.on, q.county, q.knownAtMs);
+  async execute(q: GetMatrixQuery): Promise<Matrix | string> {
+    return q.as === 'json' ? this.runner.model.matrixJson(q.on, q.county, q.knownAtMs) : this.runner.model.matrix(q.on, q.county, q.knownAtMs);
   }
 }
 
@@ -64,11 +65,13 @@ export class MatrixController {
   @ApiOkResponse({ type: MatrixDto })
   async matrix(@Query() query: MatrixQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: { header(k: string, v: string): unknown }) {
     await this.scope.consistent(query);
-    const matrix = await this.queries.execute<GetMatrixQuery, Matrix>(new GetMatrixQuery(this.scope.on(query), query.county, this.scope.knownAtMs(query)));
+    const on = this.scope.on(query);
+    const knownAtMs = this.scope.knownAtMs(query);
     if (accept && /\btext\/csv\b/.test(accept) && !/application\/json/.test(accept)) {
       reply.header('Content-Type', 'text/csv; charset=utf-8');
-      return matrixCsv(matrix);
+      return matrixCsv(await this.queries.execute<GetMatrixQuery, Matrix>(new GetMatrixQuery(on, query.county, knownAtMs, 'rows')));
     }
-    return matrix;
+    reply.header('Content-Type', 'application/json; charset=utf-8');
+    return this.queries.execute<GetMatrixQuery, string>(new GetMatrixQuery(on, query.county, knownAtMs, 'json'));
   }
 }
