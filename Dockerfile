@@ -1,9 +1,7 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and the native SQLite addon, build the dashboard (dist/web), then keep only production dependencies.
-FROM node:20-bookworm-slim AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# Build: compile TypeScript, build the dashboard (dist/web), then keep only production dependencies.
+# (better-sqlite3 13 ships its Node-API binaries prebuilt, so no compiler is needed.)
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +9,7 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 # Run: no compilers, no sources, an unprivileged user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     SAMVERKAN_DATA_DIR=/var/lib/samverkan
