@@ -1,20 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Clock } from '@samverkan/shared';
-import { SqliteEventStore } from '@samverkan/event-store/sqlite';
-import { createApp } from '../apps/api/src/app.factory';
-import { ServiceConfig, loadConfig } from '../apps/api/src/config';
 import { client, Json } from './support/start-app';
-
-/** A clock the test moves: recordedAt comes from it, so the register "learns" facts in the years the story says. */
-class StoryClock extends Clock {
-  private t = Date.parse('2008-01-01T08:00:00Z');
-  set(instant: string): void {
-    this.t = Date.parse(instant);
-  }
-  now(): Date {
-    return new Date(this.t);
-  }
-}
+import { StoryClock, startStoryApp } from './support/story-app';
 
 /**
  * The bi-temporal story with a retroactive record. Linköping's payroll comes from a
@@ -25,22 +11,15 @@ class StoryClock extends Clock {
  * the time it was recorded.
  */
 describe('a transfer recorded in 2021, effective in 2019: asked as known before and after', () => {
-  const clock = new StoryClock();
+  const clock = new StoryClock('2008-01-01T08:00:00Z');
   let app: NestFastifyApplication;
   let api: ReturnType<typeof client>;
   const recorded = { federation: '2015-11-20T09:00:00.000Z', toFederation: '2015-12-01T09:00:00.000Z', agreement: '2019-02-11T10:00:00.000Z', retroactive: '2021-05-10T13:45:00.000Z' };
 
   beforeAll(async () => {
-    const config: ServiceConfig = { ...loadConfig({ LOG_LEVEL: 'warn' }), port: 0 };
-    app = await createApp(config, { store: SqliteEventStore.inMemory(), clock, bufferLogs: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    api = client(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`);
-
-    const expectOk = async (reply: Promise<{ status: number; body: Json }>) => {
-      const { status, body } = await reply;
-      if (status >= 300) throw new Error(`the story's command was refused: ${status} ${JSON.stringify(body)}`);
-      return body;
-    };
+    const started = await startStoryApp(clock);
+    ({ app, api } = started);
+    const { expectOk } = started;
     clock.set(recorded.federation);
     await expectOk(
       api.post('/v1/federations', { id: 'lonesamverkan-ostergotland', name: 'Lönesamverkan i Östergötland', form: 'federation', members: ['0580', '0581'], serviceAreas: ['payroll'], decidedOn: '2015-06-15', effectiveFrom: '2016-01-01' }),

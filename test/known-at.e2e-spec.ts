@@ -1,20 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Clock } from '@samverkan/shared';
-import { SqliteEventStore } from '@samverkan/event-store/sqlite';
-import { createApp } from '../apps/api/src/app.factory';
-import { ServiceConfig, loadConfig } from '../apps/api/src/config';
 import { client, Json } from './support/start-app';
-
-/** A clock the test moves: recordedAt comes from it, so the register learns each fact when the story says. */
-class StoryClock extends Clock {
-  private t = Date.parse('2019-01-02T08:00:00Z');
-  set(instant: string): void {
-    this.t = Date.parse(instant);
-  }
-  now(): Date {
-    return new Date(this.t);
-  }
-}
+import { StoryClock, startStoryApp } from './support/story-app';
 
 /**
  * Rule 7, "any question as the register knew it at T", for the queries that did not take
@@ -26,7 +12,7 @@ class StoryClock extends Clock {
  * facts are there; asked without knownAt, all of them are.
  */
 describe('knownAt on every query: what was known at T', () => {
-  const clock = new StoryClock();
+  const clock = new StoryClock('2019-01-02T08:00:00Z');
   let app: NestFastifyApplication;
   let api: ReturnType<typeof client>;
   const BEFORE_START = '2019-01-01T00:00:00Z';
@@ -34,14 +20,9 @@ describe('knownAt on every query: what was known at T', () => {
   const at = (instant: string) => `knownAt=${encodeURIComponent(instant)}`;
 
   beforeAll(async () => {
-    const config: ServiceConfig = { ...loadConfig({ LOG_LEVEL: 'warn' }), port: 0 };
-    app = await createApp(config, { store: SqliteEventStore.inMemory(), clock, bufferLogs: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    api = client(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`);
-    const expectOk = async (reply: Promise<{ status: number; body: Json }>) => {
-      const { status, body } = await reply;
-      if (status >= 300) throw new Error(`the story's command was refused: ${status} ${JSON.stringify(body)}`);
-    };
+    const started = await startStoryApp(clock);
+    ({ app, api } = started);
+    const { expectOk } = started;
     clock.set('2019-03-01T09:00:00.000Z');
     await expectOk(api.post('/v1/federations', { id: 'ostgota-lon', name: 'Östgöta lönenämnd', form: 'federation', members: ['0580', '0581'], serviceAreas: ['payroll'], decidedOn: '2019-02-15', effectiveFrom: '2019-04-01' }));
     clock.set('2020-02-01T09:00:00.000Z');

@@ -1,5 +1,6 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { loadScenario, runScenario, scenarioIds, ScenarioRun } from '../scenarios/scenario-runner';
+import { exampleOf, OpenApi, Operation, Parameter, Schema } from './support/openapi-document';
 import { client, Json, Reply, RunningApp, startApp } from './support/start-app';
 
 /**
@@ -11,22 +12,6 @@ import { client, Json, Reply, RunningApp, startApp } from './support/start-app';
  * properties (every DTO) is closed: a property it does not document fails, as a missing
  * required one or a wrong type does.
  */
-
-type Schema = Record<string, unknown>;
-interface Parameter {
-  name: string;
-  in: string;
-  example?: string | number | boolean;
-  schema?: { example?: string | number | boolean };
-}
-interface Operation {
-  parameters?: Parameter[];
-  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
-}
-interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema> };
-}
 
 /** The GETs that answer no JSON (an event stream, NDJSON): described by docs/asyncapi.json and docs/audit.md instead. */
 const NOT_JSON = ['GET /v1/subscriptions/provisions', 'GET /v1/subscriptions/events', 'GET /v1/audit/export'];
@@ -44,8 +29,6 @@ function closed(schema: unknown, branch = false): unknown {
   return copy;
 }
 
-/** A parameter's example as Try-it-out sends it (the document's examples are strings, numbers or booleans). */
-const exampleOf = (p: Parameter): string | number | boolean | undefined => p.example ?? p.schema?.example;
 
 describe('the OpenAPI schemas match the answers (seed stories S1–S5)', () => {
   let running: RunningApp;

@@ -1,29 +1,10 @@
+import { OpenApi, Operation, Schema } from './support/openapi-document';
 import { client, RunningApp, startApp } from './support/start-app';
 
 /**
  * The OpenAPI document the service publishes at /docs-json agrees with contract.md: the
  * Commands and Queries tables, written out here as the contract states them.
  */
-
-interface Schema {
-  $ref?: string;
-  type?: string;
-  enum?: string[];
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  allOf?: Schema[];
-}
-interface Operation {
-  parameters?: { name: string; in: string; required?: boolean }[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
-  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
-}
-interface OpenApi {
-  openapi: string;
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema> };
-}
 
 /** The Commands table: route, the status it answers, and the body fields (`?` marks an optional one). */
 const COMMANDS: [string, 200 | 201, string][] = [

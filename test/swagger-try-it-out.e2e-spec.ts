@@ -1,5 +1,6 @@
 import { SseClient } from '../libs/subscriptions/src/testing/sse-client';
 import { readUntilCaughtUp } from '../libs/subscriptions/src/testing/feed-fixtures';
+import { exampleOf, OpenApi, Operation, Parameter } from './support/openapi-document';
 import { client, RunningApp, startApp } from './support/start-app';
 
 /**
@@ -11,25 +12,7 @@ import { client, RunningApp, startApp } from './support/start-app';
  * for the key, so Swagger UI sends it.
  */
 
-interface Parameter {
-  name: string;
-  in: string;
-  example?: string | number | boolean;
-  schema?: { example?: string | number | boolean };
-}
-interface Operation {
-  parameters?: Parameter[];
-  security?: Record<string, string[]>[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
-}
-interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes: Record<string, { type: string; scheme?: string; bearerFormat?: string; description?: string }> };
-}
-
 const KEY = 'try-it-out-admin-key-0123456789';
-/** A parameter's example as Try-it-out sends it (the document's examples are strings, numbers or booleans). */
-const exampleOf = (p: Parameter): string | number | boolean | undefined => p.example ?? p.schema?.example;
 
 describe('Swagger UI on a fresh register with keys: Authorize and Try it out', () => {
   let running: RunningApp;

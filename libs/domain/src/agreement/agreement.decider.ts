@@ -38,17 +38,20 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
           },
         },
       ];
+    // What the party itself did is checked before the agreement's status: both stay true once
+    // true, so a refused command sent again (refusals are not stored) gets the same refusal, on
+    // any instance, even after another council has rejected the agreement meanwhile.
     case 'SignAgreement': {
-      assertOpenForDecisions(state);
       if (!signatories(state).includes(command.party)) refuse('not-a-party', `${command.party} is not a party to '${state.id}'; only parties sign.`);
       if (state.signatures.some((s) => s.party === command.party)) refuse('already-signed', `${command.party} has already signed '${state.id}'.`);
+      assertOpenForDecisions(state);
       const signed: AgreementEvent = { type: 'AgreementSigned', data: { id: state.id, party: command.party, signedOn: command.signedOn } };
       return withConclusion(state, signed);
     }
     case 'RecordCouncilDecision': {
-      assertOpenForDecisions(state);
       if (!state.parties.includes(command.municipality)) refuse('not-a-party', `${command.municipality} is not a party municipality of '${state.id}'; only their councils decide.`);
       if (state.councilDecisions.some((d) => d.municipality === command.municipality)) refuse('already-decided', `The council of ${command.municipality} has already decided on '${state.id}'.`);
+      assertOpenForDecisions(state);
       const decision: AgreementEvent = {
         type: 'CouncilDecisionRecorded',
         data: { id: state.id, municipality: command.municipality, decidedOn: command.decidedOn, outcome: command.outcome, ...(command.reference !== undefined ? { reference: command.reference } : {}) },

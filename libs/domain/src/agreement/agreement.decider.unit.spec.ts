@@ -200,8 +200,9 @@ describe('agreement decider: signatures (rule 6)', () => {
       .then([signed(AGR, '05', '2019-12-01'), concluded(AGR, '2019-12-02')]);
   });
 
-  it('refuses a signature on a terminated agreement', () => {
-    agreement.given([...concludedEvents, terminated(AGR, '2021-01-01')]).when(sign(FINSPANG, '2021-02-01')).thenRefuses('basis-not-in-force');
+  it('refuses a signature on a terminated agreement (a party that has not signed), and one from a party that is not one with not-a-party', () => {
+    agreement.given([proposed, terminated(AGR, '2021-01-01')]).when(sign(LINKOPING, '2021-02-01')).thenRefuses('basis-not-in-force');
+    agreement.given([...concludedEvents, terminated(AGR, '2021-01-01')]).when(sign(FINSPANG, '2021-02-01')).thenRefuses('not-a-party');
   });
 });
 
@@ -280,12 +281,21 @@ describe('agreement decider: council decisions (rule 6)', () => {
     agreement.given([withRegion]).when(decide(FED, '2019-11-20')).thenRefuses('not-a-party');
   });
 
+  it('a refusal stays the answer: the council that decided, or the party that signed, is told so also after the agreement was rejected or terminated (a refused command sent again gets the same refusal)', () => {
+    const decidedThenRejected = [proposed, signed(AGR, LINKOPING, '2019-11-01'), councilDecided(AGR, NORRKOPING, '2019-11-10'), ...rejection];
+    agreement.given([proposed, councilDecided(AGR, NORRKOPING, '2019-11-10')]).when(decide(NORRKOPING, '2019-11-21', 'rejected')).thenRefuses('already-decided');
+    agreement.given(decidedThenRejected).when(decide(NORRKOPING, '2019-11-21', 'rejected')).thenRefuses('already-decided');
+    agreement.given(decidedThenRejected).when(sign(LINKOPING, '2019-12-01')).thenRefuses('already-signed');
+    agreement.given([...concludedEvents, terminated(AGR, '2021-01-01')]).when(decide(LINKOPING, '2021-02-01')).thenRefuses('already-decided');
+    agreement.given(decidedThenRejected).when(decide('0999', '2019-12-01')).thenRefuses('not-a-party');
+  });
+
   it('refuses a second decision from the same council', () => {
     agreement.given([proposed, councilDecided(AGR, LINKOPING, '2019-11-20')]).when(decide(LINKOPING, '2019-11-21', 'rejected')).thenRefuses('already-decided');
   });
 
-  it('refuses a council decision on a terminated agreement', () => {
-    agreement.given([...concludedEvents, terminated(AGR, '2021-01-01')]).when(decide(LINKOPING, '2021-02-01')).thenRefuses('basis-not-in-force');
+  it('refuses a council decision on a terminated agreement (from a council that has not decided)', () => {
+    agreement.given([proposed, terminated(AGR, '2021-01-01')]).when(decide(LINKOPING, '2021-02-01')).thenRefuses('basis-not-in-force');
   });
 });
 
