@@ -73,6 +73,19 @@ describe('serving the dashboard', () => {
       expect(reply.headers['content-security-policy']).toContain("script-src 'self'");
     });
 
+    it('sends the same security headers on API answers and problem answers as on the dashboard', async () => {
+      const policy = "default-src 'self';script-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data:;connect-src 'self';frame-ancestors 'none';base-uri 'self';font-src 'self' https: data:;form-action 'self';object-src 'none';script-src-attr 'none'";
+      for (const url of ['/v1/municipalities/0580', '/v1/nothing-here', '/']) {
+        const reply = await get(app, url, 'application/json');
+        expect(String(reply.headers['content-security-policy']).split(';').sort()).toEqual(policy.split(';').sort());
+        expect(reply.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+        expect(reply.headers['x-content-type-options']).toBe('nosniff');
+        expect(reply.headers['strict-transport-security']).toMatch(/^max-age=\d+; includeSubDomains$/);
+        expect(reply.headers['x-frame-options']).toBe('SAMEORIGIN');
+        expect(reply.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+
     it('leaves the API as it was: unknown API paths and files are problem+json 404s', async () => {
       for (const [url, accept] of [
         ['/v1/nothing-here', 'text/html'],
