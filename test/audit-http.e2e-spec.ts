@@ -48,7 +48,9 @@ describe('the audit API', () => {
       expect(pages).toBeGreaterThan(1);
       expect(seen.map((e) => e.position)).toEqual(all.map((e) => e.position));
       const first = seen[0];
-      expect(Object.keys(first).sort()).toEqual(['data', 'id', 'metadata', 'position', 'recordedAt', 'revision', 'stream', 'type']);
+      expect(Object.keys(first).sort()).toEqual(['data', 'id', 'leafIndex', 'metadata', 'position', 'recordedAt', 'revision', 'stream', 'type']);
+      // The whole log from its start: each event's leaf is its place in commit order.
+      expect(seen.map((e) => e.leafIndex)).toEqual(seen.map((_, i) => i));
       expect(first.recordedAt).toBe(first.metadata.recordedAt);
       expect(first.metadata.chain).toMatchObject({ v: 1, prev: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     });

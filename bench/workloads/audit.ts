@@ -1,4 +1,4 @@
-import { AuditKeys, Checkpointer, PublicKeyRing, SigningKey, exportLines, verifyExportFile, verifyStore } from '@samverkan/audit';
+import { AuditKeys, Checkpointer, LogTree, PublicKeyRing, SigningKey, exportLines, verifyExportFile, verifyStore } from '@samverkan/audit';
 import { Clock } from '@samverkan/shared';
 import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { createWriteStream, statSync } from 'node:fs';
@@ -52,11 +52,13 @@ export const auditWorkload: Workload = {
     // ------------------------------------------------------------ the checkpoint, written by the service's own Checkpointer
     const signing = SigningKey.ephemeral();
     const publicKeys = new PublicKeyRing([signing.publicKey]);
-    const keys = { signing, trusted: publicKeys } as unknown as AuditKeys;
+    const origin = 'bench.invalid/register';
+    const keys = { signing, trusted: publicKeys, origin, noteSigner: signing.noteSigner(origin) } as unknown as AuditKeys;
     const clock: Clock = { now: () => new Date() };
     const writer = SqliteEventStore.open({ dataDir: dir });
     const began = process.hrtime.bigint();
-    const outcome = await new Checkpointer(writer, clock, keys, { dataDir: dir, checkpointIntervalMs: 0 }).checkpoint('bench');
+    const auditOptions = { dataDir: dir, checkpointIntervalMs: 0 };
+    const outcome = await new Checkpointer(writer, clock, keys, auditOptions, new LogTree(writer, keys, auditOptions)).checkpoint('bench');
     const checkpointSeconds = Number(process.hrtime.bigint() - began) / 1e9;
     await writer.close();
     if (!outcome.written || !outcome.checkpoint) throw new Error('the checkpointer wrote no checkpoint over the generated history');

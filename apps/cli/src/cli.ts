@@ -7,6 +7,8 @@ type Command = (ctx: CliContext) => Promise<number>;
 /** Each command's module is loaded when it runs, so the CLI starts with only what that command needs. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./commands/verify')).verifyCommand,
+  'verify-inclusion': async () => (await import('./commands/proofs')).verifyInclusionCommand,
+  'verify-consistency': async () => (await import('./commands/proofs')).verifyConsistencyCommand,
   export: async () => (await import('./commands/export')).exportCommand,
   replay: async () => (await import('./commands/replay')).replayCommand,
   history: async () => (await import('./commands/history')).historyCommand,

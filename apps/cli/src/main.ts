@@ -1,6 +1,6 @@
 /**
  * The audit CLI: `npm run cli -- <command> [options]` (see `npm run cli -- --help`).
- * verify, export, replay, history <stream>, state <kind> <id>.
+ * verify, verify-inclusion, verify-consistency, export, replay, history <stream>, state <kind> <id>.
  */
 import 'reflect-metadata';
 import { runCli } from './cli';

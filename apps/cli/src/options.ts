@@ -31,6 +31,10 @@ export interface Options {
   maxDates?: string;
   today?: string;
   knownAtDates?: string;
+  checkpoint?: string[];
+  proof?: string;
+  event?: string;
+  noteKey?: string[];
 }
 
 const OPTIONS = {
@@ -52,6 +56,10 @@ const OPTIONS = {
   dates: { type: 'string' },
   'max-dates': { type: 'string' },
   today: { type: 'string' },
+  checkpoint: { type: 'string', multiple: true },
+  proof: { type: 'string' },
+  event: { type: 'string' },
+  'note-key': { type: 'string', multiple: true },
 } as const;
 
 /** Parses `<command> [positionals] [--options]` with Node's util.parseArgs (strict: unknown options are an error). */
@@ -82,6 +90,10 @@ export function parseCommandLine(argv: string[]): { command?: string; positional
     dates: v.dates,
     maxDates: v['max-dates'],
     today: v.today,
+    checkpoint: v.checkpoint,
+    proof: v.proof,
+    event: v.event,
+    noteKey: v['note-key'],
   };
   const [command, ...positionals] = parsed.positionals;
   return { command, positionals, options };
@@ -93,7 +105,9 @@ export const USAGE = `Samverkan audit CLI
   npm run cli -- <command> [options]       (the same, from the sources)
 
 Commands
-  verify                     check the whole log: every chain, and the log against every signed checkpoint
+  verify                     check the whole log: every chain, its Merkle tree, and the log against every signed checkpoint
+  verify-inclusion           check that events are in a signed tree head: a checkpoint note, proofs and the events
+  verify-consistency         check that an older signed tree head is a prefix of a newer one
   export                     write the whole log as NDJSON (events, chain, checkpoints, public key)
   replay                     rebuild every read model from an empty state and compare with a live service
   history <stream>           one stream's events, with its chain checked
@@ -112,6 +126,15 @@ Where the log is (verify, export, replay, history, state)
 verify
   --public-key <pem>         trust this key (repeatable); default: the key in the data directory, or in the export
   --expect-checkpoint <revision>[:<hash>]   fail if that checkpoint is not there (note it down from an earlier verify)
+verify-inclusion, verify-consistency (offline: files saved from the API)
+  --checkpoint <file>        a signed note from GET /v1/audit/checkpoint or /v1/audit/checkpoints/{treeSize}
+                             (verify-consistency: twice, the older first)
+  --proof <file>             the answer of GET /v1/audit/proofs/inclusion or /consistency
+                             (verify-inclusion: also a JSON array or NDJSON of many proofs)
+  --event <file>             verify-inclusion: the event as GET /v1/audit/events serves it (or an array of them);
+                             or --file <export>: the events are taken from it by leafIndex
+  --note-key <vkey>          the log's note verifier key (noteVerifierKey of GET /v1/audit/public-key); repeatable.
+                             Without it the note's signature is not checked and the command fails.
 export
   --out, -o <file>           write here instead of stdout
 replay

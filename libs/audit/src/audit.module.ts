@@ -4,6 +4,8 @@ import { AUDIT_OPTIONS, AuditModuleOptions } from './service/audit-options';
 import { AuditHistory } from './service/audit-history';
 import { AuditKeys } from './service/audit-keys';
 import { Checkpointer } from './service/checkpointer';
+import { LogTree } from './tree/log-tree';
+import { Witnesses } from './tree/witnesses';
 
 /**
  * `/v1/audit/*`: the history, verification, signed checkpoints and the export. Needs from
@@ -15,8 +17,8 @@ export class AuditModule {
     return {
       module: AuditModule,
       controllers: [AuditController],
-      providers: [{ provide: AUDIT_OPTIONS, useValue: options }, AuditKeys, AuditHistory, Checkpointer],
-      exports: [AuditKeys, Checkpointer, AuditHistory],
+      providers: [{ provide: AUDIT_OPTIONS, useValue: options }, AuditKeys, AuditHistory, LogTree, Witnesses, Checkpointer],
+      exports: [AuditKeys, Checkpointer, AuditHistory, LogTree],
     };
   }
 }

@@ -11,3 +11,26 @@ export { Checkpointer, LogBrokenError } from './service/checkpointer';
 export type { CheckpointOutcome } from './service/checkpointer';
 export { AuditHistory, toView } from './service/audit-history';
 export type { AuditEventView, HistoryFilter, HistoryPage } from './service/audit-history';
+export * from './merkle';
+export {
+  ed25519Signer,
+  ed25519Verifier,
+  ed25519VerifierKey,
+  parseNote,
+  parseVerifierKey,
+  signNote,
+  verifyNote,
+  formatCheckpoint,
+  parseCheckpoint as parseCheckpointNote,
+  verifyCheckpointNote,
+  cosign,
+  cosignatureVerifier,
+  verifyCosignature,
+  witnessVerifierKey,
+  SignedNoteError,
+} from './note';
+export type { Checkpoint as CheckpointNote, NoteVerifier, VerifierKey } from './note';
+export { leafInputOf, eventLeafHash } from './tree/leaf';
+export { LogTree, TreeRangeError } from './tree/log-tree';
+export type { RecordedTreeHead } from './tree/log-tree';
+export { COSIGNATURE_STREAM, COSIGNATURE_EVENT_TYPE } from './tree/cosignatures';

@@ -95,12 +95,14 @@ function render(report: Report, source: string, keyNote: string, eventsPerSecond
   lines.push(`Checkpoints: ${cp.found} found, ${cp.compared} compared; ${keyNote}.`);
   if (cp.last) {
     lines.push(`The last good checkpoint is revision ${cp.last.revision} (signed ${cp.last.signedAt} with key ${cp.last.keyId}); it covers ${count(cp.last.events)} events up to position ${cp.last.covers}.`);
+    if (cp.last.treeSize !== undefined) lines.push(`Its Merkle tree head (${count(cp.last.treeSize)} events, root ${cp.last.rootHash}) is the tree of the log's first ${count(cp.last.treeSize)} events.`);
     lines.push(`Note it down to detect its removal later: --expect-checkpoint ${cp.last.revision}:${cp.last.hash}`);
   }
   if (report.afterLastCheckpoint > 0) {
     const n = report.afterLastCheckpoint;
     lines.push(`${count(n)} event${n === 1 ? ' comes' : 's come'} after the last checkpoint: ${n === 1 ? 'its chain is' : 'their chains are'} checked, but only the next checkpoint will anchor ${n === 1 ? 'it' : 'them'}.`);
   }
+  if (report.tree) lines.push(`Merkle tree of the whole log: ${count(report.tree.size)} events, root ${report.tree.root}.`);
   if ('export' in report) lines.push(`Export: ${report.export.complete ? 'complete' : 'INCOMPLETE'}, exported ${report.export.exportedAt} from the ${report.export.store} store, footer signature ${report.export.signature}.`);
   return lines.join('\n');
 }

@@ -12,9 +12,10 @@ import { BrokenPlace, LogVerifier, VerifyReport } from '../verification/log-veri
  * The export: the whole log as NDJSON, verifiable offline with nothing but the file.
  *
  *   line 1      {"kind":"header","format":"samverkan-audit-export/1","exportedAt",…,"publicKeys":[…],"chain":{…}}
- *   lines 2…n   {"kind":"event","position","stream","revision","type","id","data","metadata","recordedAt","created"}
- *               in commit order; each event's metadata carries its chain, and the checkpoints
- *               are events of the stream `audit-checkpoints`
+ *   lines 2…n   {"kind":"event","leafIndex","position","stream","revision","type","id","data","metadata","recordedAt","created"}
+ *               in commit order; each event's metadata carries its chain, the checkpoints
+ *               are events of the stream `audit-checkpoints`, and `leafIndex` is the event's
+ *               leaf in the log's Merkle tree (its place in the file, from 0)
  *   last line   {"kind":"footer","events","head","linesDigest","keyId","signature"}
  *
  * `linesDigest` is the SHA-256 of every line before the footer (newlines included), and the
@@ -32,10 +33,13 @@ export interface ExportHeader {
   head: number;
   publicKeys: PublicKeyInfo[];
   chain: { hash: 'SHA-256'; canonicalization: 'RFC 8785 (JCS)'; version: 1; checkpointStream: string };
+  /** How the Merkle tree's leaves are made (absent in exports made before the tree). */
+  tree?: { hash: 'RFC 9162 (SHA-256)'; leaf: 'JCS of { position, stream, revision, type, id, data, metadata }'; leaves: 'every event line, in order, from leafIndex 0' };
 }
 
 export interface ExportEventLine {
   kind: 'event';
+  leafIndex?: number;
   position: number;
   stream: string;
   revision: number;
@@ -56,9 +60,10 @@ export interface ExportFooter {
   signature?: string;
 }
 
-export function toEventLine(event: RecordedEvent): ExportEventLine {
+export function toEventLine(event: RecordedEvent, leafIndex?: number): ExportEventLine {
   return {
     kind: 'event',
+    ...(leafIndex !== undefined ? { leafIndex } : {}),
     position: event.position,
     stream: event.stream,
     revision: event.revision,
@@ -97,6 +102,7 @@ export async function* exportLines(store: EventStore, options: ExportOptions): A
     head,
     publicKeys: keys.filter((k, i) => keys.findIndex((o) => o.keyId === k.keyId) === i),
     chain: { hash: 'SHA-256', canonicalization: 'RFC 8785 (JCS)', version: 1, checkpointStream: CHECKPOINT_STREAM },
+    tree: { hash: 'RFC 9162 (SHA-256)', leaf: 'JCS of { position, stream, revision, type, id, data, metadata }', leaves: 'every event line, in order, from leafIndex 0' },
   };
   const first = `${JSON.stringify(header)}\n`;
   digest.update(first);
@@ -104,7 +110,8 @@ export async function* exportLines(store: EventStore, options: ExportOptions): A
   let events = 0;
   for await (const page of readPages(store, { upTo: head })) {
     let chunk = '';
-    for (const event of page) chunk += `${JSON.stringify(toEventLine(event))}\n`;
+    // The export holds the whole log from its start, so an event's leaf index is its place in it.
+    for (let i = 0; i < page.length; i++) chunk += `${JSON.stringify(toEventLine(page[i], events + i))}\n`;
     digest.update(chunk);
     events += page.length;
     options.onProgress?.({ events, position: page[page.length - 1].position, head });
@@ -201,6 +208,9 @@ export async function verifyExportFile(file: string, options: VerifyExportOption
     if (parsed?.kind !== 'event') {
       exportProblems.push({ kind: 'export-altered', detail: `Line ${lineNo} is neither an event nor the footer.` });
       continue;
+    }
+    if (parsed.leafIndex !== undefined && parsed.leafIndex !== events) {
+      exportProblems.push({ kind: 'export-altered', position: parsed.position, stream: parsed.stream, revision: parsed.revision, detail: `Line ${lineNo} says leafIndex ${parsed.leafIndex} but is event ${events} of the file: lines were removed, added or moved.` });
     }
     verifier.add(fromEventLine(parsed));
     events++;

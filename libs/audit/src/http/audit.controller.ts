@@ -1,16 +1,18 @@
-import { Controller, Get, HttpCode, HttpException, Inject, Param, PipeTransform, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, PipeTransform, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Clock, RequestValidationError } from '@samverkan/shared';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
-import { IsOptional, Matches, ValidateBy } from 'class-validator';
+import { IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { Readable } from 'node:stream';
 import { exportLines } from '../export/ndjson-export';
 import { verifyStore } from '../log/store-log';
 import { CHECKPOINT_STREAM } from '../verification/checkpoint';
-import { AuditHistory, MAX_PAGE, toView } from '../service/audit-history';
+import { AuditEventView, AuditHistory, MAX_PAGE, toView } from '../service/audit-history';
 import { AuditKeys } from '../service/audit-keys';
 import { Checkpointer, LogBrokenError } from '../service/checkpointer';
-import { AuditEventDto, CheckpointOutcomeDto, CheckpointSummaryDto, PublicKeysDto, VerifyReportDto } from './audit.dto';
+import { LogTree, TreeRangeError } from '../tree/log-tree';
+import { CosignatureRejectedError, Witnesses } from '../tree/witnesses';
+import { AuditEventDto, CheckpointOutcomeDto, CheckpointSummaryDto, ConsistencyProofDto, CosignatureRequestDto, InclusionProofDto, PublicKeysDto, VerifyReportDto } from './audit.dto';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Stream names are `<category>-<id>`. */
@@ -64,6 +66,51 @@ export class AuditEventsQueryDto {
   actor?: string;
 }
 
+/** A tree size or leaf index: a whole number (up to 15 digits, so it stays exact in JSON). */
+const WHOLE = /^\d{1,15}$/;
+
+export class InclusionProofQueryDto {
+  @ApiProperty({ description: "The event's leaf index (its leafIndex in /v1/audit/events)", example: '311' })
+  @IsDefined({ message: 'leafIndex is required' })
+  @Matches(WHOLE, { message: 'leafIndex must be a whole number (a leaf index from 0)' })
+  leafIndex!: string;
+
+  @ApiProperty({ description: 'The size of the tree to prove it in: the tree size of a checkpoint you hold', example: '1024' })
+  @IsDefined({ message: 'treeSize is required' })
+  @Matches(WHOLE, { message: 'treeSize must be a whole number (a number of events)' })
+  treeSize!: string;
+}
+
+export class ConsistencyProofQueryDto {
+  @ApiProperty({ description: 'The smaller tree size (a checkpoint you saw earlier)', example: '512' })
+  @IsDefined({ message: 'from is required' })
+  @Matches(WHOLE, { message: 'from must be a whole number (a tree size)' })
+  from!: string;
+
+  @ApiProperty({ description: 'The larger tree size (a later checkpoint)', example: '1024' })
+  @IsDefined({ message: 'to is required' })
+  @Matches(WHOLE, { message: 'to must be a whole number (a tree size)' })
+  to!: string;
+}
+
+export class CosignatureBodyDto implements CosignatureRequestDto {
+  @IsString({ message: 'cosignature must be a string' })
+  @MaxLength(1000, { message: 'cosignature must be at most 1000 characters' })
+  cosignature!: string;
+}
+
+const treeSizeParam: PipeTransform<string, number> = {
+  transform(value: string) {
+    if (!WHOLE.test(value)) throw new RequestValidationError([{ field: 'treeSize', message: 'must be a whole number (a tree size)' }]);
+    return Number(value);
+  },
+};
+
+function outOfRange(error: unknown): never {
+  if (error instanceof TreeRangeError) throw new HttpException({ code: 'out-of-range', message: error.message, errors: [{ field: error.field, message: error.message }] }, 400);
+  throw error;
+}
+
 const streamParam: PipeTransform<string, string> = {
   transform(value: string) {
     if (!STREAM_NAME.test(value)) throw new RequestValidationError([{ field: 'stream', message: 'must be a stream name such as municipality-0580' }]);
@@ -92,6 +139,8 @@ export class AuditController {
     private readonly keys: AuditKeys,
     private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly tree: LogTree,
+    private readonly witnesses: Witnesses,
   ) {}
 
   @Get('events')
@@ -118,7 +167,17 @@ export class AuditController {
       reply.header('X-Next-After', String(page.next));
       reply.header('Link', `</v1/audit/events?${params.toString()}>; rel="next"`);
     }
-    return page.events;
+    return this.withLeafIndexes(page.events);
+  }
+
+  /** Each event's leaf index, once the tree has reached the page's last event. */
+  private async withLeafIndexes(events: AuditEventView[]): Promise<(AuditEventView & { leafIndex?: number })[]> {
+    if (events.length === 0) return events;
+    await this.tree.upTo(events.reduce((max, e) => Math.max(max, e.position), 0));
+    return events.map((event) => {
+      const leafIndex = this.tree.leafIndexOf(event.position);
+      return leafIndex === undefined ? event : { ...event, leafIndex };
+    });
   }
 
   @Get('streams/:stream')
@@ -128,7 +187,7 @@ export class AuditController {
   async stream(@Param('stream', streamParam) stream: string) {
     const events = await this.history.stream(stream);
     if (events.length === 0) throw new HttpException({ code: 'not-found', message: `There is no stream '${stream}'.` }, 404);
-    return events.map(toView);
+    return this.withLeafIndexes(events.map(toView));
   }
 
   @Post('verify')
@@ -172,7 +231,95 @@ export class AuditController {
   @ApiOkResponse({ type: PublicKeysDto })
   publicKey() {
     const [own, ...others] = this.keys.publicKeys();
-    return { ...own, trusted: [own, ...others] };
+    return { ...own, trusted: [own, ...others], origin: this.keys.origin, noteVerifierKey: this.keys.noteVerifierKey, witnesses: this.witnesses.verifierKeys };
+  }
+
+  @Get('checkpoint')
+  @ApiOperation({
+    summary: 'The latest signed tree head: a C2SP tlog-checkpoint in a signed note (text/plain), with any witnesses’ cosignatures',
+    description: 'Lines: the origin, the tree size, the base64 root hash, a blank line, then one signature line per signer (— name base64). Check it with the noteVerifierKey of GET /v1/audit/public-key. 404 until the first checkpoint with a tree head is recorded.',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'The signed note', schema: { type: 'string', example: 'samverkan.invalid/register\n1024\n3qe0zqU0Yf2hnlT3Ypph6Mvz8wu1m6YXoLqFPfBVJ3U=\n\n— samverkan.invalid/register Gk3H…\n' } })
+  @ApiResponse({ status: 404, description: 'No checkpoint with a tree head yet (code not-found)' })
+  async latestCheckpoint(@Res({ passthrough: true }) reply: Reply) {
+    await this.tree.upToHead();
+    const head = this.tree.latest();
+    if (!head) throw new HttpException({ code: 'not-found', message: 'No checkpoint with a tree head has been recorded yet; POST /v1/audit/checkpoints records one.' }, 404);
+    return this.sendNote(reply, head.note, head.cosignatures);
+  }
+
+  @Get('checkpoints/:treeSize')
+  @ApiOperation({ summary: 'The signed tree head recorded for exactly this tree size (text/plain signed note, with cosignatures)' })
+  @ApiParam({ name: 'treeSize', example: '1024' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'The signed note' })
+  @ApiResponse({ status: 404, description: 'No checkpoint was recorded for this size (code not-found)' })
+  async checkpointAt(@Param('treeSize', treeSizeParam) treeSize: number, @Res({ passthrough: true }) reply: Reply) {
+    await this.tree.upToHead();
+    const head = this.tree.headAt(treeSize);
+    if (!head) throw new HttpException({ code: 'not-found', message: `No checkpoint was recorded for tree size ${treeSize}; GET /v1/audit/checkpoints lists them.` }, 404);
+    return this.sendNote(reply, head.note, head.cosignatures);
+  }
+
+  @Post('checkpoints/:treeSize/cosignatures')
+  @ApiOperation({
+    summary: "Adds a witness's cosignature to the checkpoint of this tree size (C2SP tlog-cosignature), after checking it",
+    description: 'The witness must be configured (SAMVERKAN_AUDIT_WITNESSES) and its signature must verify over this checkpoint. 201 when recorded, 200 when the same cosignature is already there.',
+  })
+  @ApiParam({ name: 'treeSize', example: '1024' })
+  @ApiResponse({ status: 201, description: 'Recorded' })
+  @ApiResponse({ status: 422, description: 'Not from a configured witness, or it does not verify over this checkpoint (code cosignature-invalid)' })
+  async cosign(@Param('treeSize', treeSizeParam) treeSize: number, @Body() body: CosignatureBodyDto, @Req() request: PrincipalRequest, @Res({ passthrough: true }) reply: Reply) {
+    try {
+      const outcome = await this.witnesses.accept(treeSize, body.cosignature, request.principal?.name ?? 'anonymous');
+      reply.status(outcome.recorded ? 201 : 200);
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof CosignatureRejectedError)) throw error;
+      if (error.reason === 'no-checkpoint') throw new HttpException({ code: 'not-found', message: error.message }, 404);
+      throw new HttpException({ code: 'cosignature-invalid', message: error.message }, 422);
+    }
+  }
+
+  @Get('proofs/inclusion')
+  @ApiOperation({
+    summary: 'RFC 9162 inclusion proof of one event (by its leafIndex) in the tree of treeSize events',
+    description: 'Hash the event’s leaf, fold the proof’s hashes in as RFC 9162 §2.1.3.2 says, and compare with the root of a checkpoint of treeSize. 400 (out-of-range) for a leafIndex or treeSize outside the log.',
+  })
+  @ApiOkResponse({ type: InclusionProofDto })
+  async inclusionProof(@Query() query: InclusionProofQueryDto) {
+    const leafIndex = Number(query.leafIndex);
+    const treeSize = Number(query.treeSize);
+    await this.tree.upToHead();
+    try {
+      return { leafIndex, treeSize, hashes: this.tree.inclusionProof(leafIndex, treeSize).map((h) => h.toString('base64')) };
+    } catch (error) {
+      return outOfRange(error);
+    }
+  }
+
+  @Get('proofs/consistency')
+  @ApiOperation({
+    summary: 'RFC 9162 consistency proof: the tree of from events is a prefix of the tree of to events',
+    description: 'With two checkpoints you hold (sizes from ≤ to), check the proof as RFC 9162 §2.1.4.2 says. 400 (out-of-range) for sizes outside the log, out of order, or from = 0.',
+  })
+  @ApiOkResponse({ type: ConsistencyProofDto })
+  async consistencyProof(@Query() query: ConsistencyProofQueryDto) {
+    const from = Number(query.from);
+    const to = Number(query.to);
+    await this.tree.upToHead();
+    try {
+      return { from, to, hashes: this.tree.consistencyProof(from, to).map((h) => h.toString('base64')) };
+    } catch (error) {
+      return outOfRange(error);
+    }
+  }
+
+  private sendNote(reply: Reply, note: string, cosignatures: readonly string[]): string {
+    reply.header('Content-Type', 'text/plain; charset=utf-8');
+    reply.header('Cache-Control', 'no-cache');
+    return note + cosignatures.map((line) => `${line}\n`).join('');
   }
 
   @Get('export')

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Ed25519NoteSigner } from '../note/signed-note';
 import { PublicKeyInfo, PublicKeyRing, SigningKey, parsePublicKey, publicKeyInfo } from '../signing/signing-key';
-import { AUDIT_OPTIONS, AuditModuleOptions, resolveAuditOptions } from './audit-options';
+import { AUDIT_OPTIONS, AuditModuleOptions, DEFAULT_LOG_ORIGIN, resolveAuditOptions } from './audit-options';
 
 /**
  * Where the signing key lives: next to the embedded store's file (its data directory), in
@@ -25,6 +26,10 @@ export class AuditKeys {
   readonly signing: SigningKey;
   readonly trusted: PublicKeyRing;
   private readonly extra: PublicKeyInfo[];
+  /** The log's origin: the first line of its checkpoint notes and their key's name. */
+  readonly origin: string;
+  /** The signing key as a signer of checkpoint notes. */
+  readonly noteSigner: Ed25519NoteSigner;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(AUDIT_OPTIONS) options: AuditModuleOptions) {
     const resolved = resolveAuditOptions(options);
@@ -35,6 +40,14 @@ export class AuditKeys {
     const others = resolved.trustedKeyFiles.map((file) => parsePublicKey(readFileSync(file)));
     this.trusted = new PublicKeyRing([this.signing.publicKey, ...others]);
     this.extra = others.map(publicKeyInfo).filter((k) => k.keyId !== this.signing.keyId);
+    this.origin = resolved.logOrigin;
+    this.noteSigner = this.signing.noteSigner(this.origin);
+    if (this.origin === DEFAULT_LOG_ORIGIN) this.logger.warn(`The log has no origin of its own: checkpoints name it ${DEFAULT_LOG_ORIGIN} until SAMVERKAN_AUDIT_LOG_ORIGIN is set`);
+  }
+
+  /** The C2SP verifier key of checkpoint notes (`origin+keyid+base64`). */
+  get noteVerifierKey(): string {
+    return this.noteSigner.verifierKey;
   }
 
   /** The public keys to publish: the service's own, then any others it trusts. */

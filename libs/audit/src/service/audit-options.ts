@@ -12,7 +12,20 @@ export interface AuditModuleOptions {
    * sign (the first to start creates it; the others load it). Default: SAMVERKAN_AUDIT_KEY_DIR.
    */
   keyDir?: string;
+  /**
+   * The log's origin: the first line of every checkpoint note and the name of the note's key
+   * (C2SP tlog-checkpoint). It should name this register uniquely, e.g. `register.example.se/samverkan`.
+   * Default: SAMVERKAN_AUDIT_LOG_ORIGIN, else DEFAULT_LOG_ORIGIN.
+   */
+  logOrigin?: string;
+  /** Witnesses whose cosignatures of checkpoints are accepted: C2SP verifier keys. Default: SAMVERKAN_AUDIT_WITNESSES, comma-separated. */
+  witnesses?: string[];
 }
+
+/** The origin of a register that was not given one: `.invalid` says so to anyone who reads a checkpoint. */
+export const DEFAULT_LOG_ORIGIN = 'samverkan.invalid/register';
+/** What an origin may be: printable ASCII without spaces or '+' (it is also the note key's name). */
+const ORIGIN = /^[\x21-\x2a\x2c-\x7e]{1,200}$/;
 
 export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');
 
@@ -20,6 +33,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Fills in what the options leave out from the environment. */
 export function resolveAuditOptions(options: AuditModuleOptions, env: NodeJS.ProcessEnv = process.env): Required<Omit<AuditModuleOptions, 'keyDir'>> & { keyDir?: string } {
+  const logOrigin = options.logOrigin ?? (env.SAMVERKAN_AUDIT_LOG_ORIGIN || DEFAULT_LOG_ORIGIN);
+  if (!ORIGIN.test(logOrigin)) throw new Error(`SAMVERKAN_AUDIT_LOG_ORIGIN must be 1 to 200 printable characters without spaces or '+', e.g. register.example.se/samverkan, not '${logOrigin}'.`);
   let interval = options.checkpointIntervalMs;
   if (interval === undefined && env.SAMVERKAN_CHECKPOINT_INTERVAL_SECONDS !== undefined && env.SAMVERKAN_CHECKPOINT_INTERVAL_SECONDS !== '') {
     const seconds = Number(env.SAMVERKAN_CHECKPOINT_INTERVAL_SECONDS);
@@ -31,6 +46,13 @@ export function resolveAuditOptions(options: AuditModuleOptions, env: NodeJS.Pro
     dataDir: options.dataDir,
     ...(keyDir !== undefined ? { keyDir } : {}),
     checkpointIntervalMs: interval ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+    logOrigin,
+    witnesses:
+      options.witnesses ??
+      (env.SAMVERKAN_AUDIT_WITNESSES ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
     trustedKeyFiles:
       options.trustedKeyFiles ??
       (env.SAMVERKAN_AUDIT_TRUSTED_KEYS ?? '')

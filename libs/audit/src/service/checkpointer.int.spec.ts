@@ -10,6 +10,7 @@ import { verifyStore } from '../log/store-log';
 import { CHECKPOINT_STREAM } from '../verification/checkpoint';
 import { AuditKeys, signingKeyDirectory } from './audit-keys';
 import { DEFAULT_CHECKPOINT_INTERVAL_MS, resolveAuditOptions } from './audit-options';
+import { LogTree } from '../tree/log-tree';
 import { Checkpointer, LogBrokenError } from './checkpointer';
 
 class FixedClock extends Clock {
@@ -34,7 +35,10 @@ describe('Checkpointer', () => {
   let store: SqliteEventStore;
   let sealer: ChainSealer;
   let keys: AuditKeys;
-  const checkpointer = (intervalMs = 0) => new Checkpointer(store, new FixedClock(), keys, { dataDir: '/nonexistent', checkpointIntervalMs: intervalMs });
+  const checkpointer = (intervalMs = 0) => {
+    const options = { dataDir: '/nonexistent', checkpointIntervalMs: intervalMs };
+    return new Checkpointer(store, new FixedClock(), keys, options, new LogTree(store, keys, options));
+  };
 
   beforeEach(async () => {
     store = SqliteEventStore.inMemory();

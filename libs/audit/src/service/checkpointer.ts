@@ -8,6 +8,9 @@ import { CHECKPOINT_STREAM, checkSignature, checkpointEvent, parseCheckpoint, si
 import { BrokenPlace, CheckpointSummary, LogState, LogVerifier } from '../verification/log-verifier';
 import { AUDIT_OPTIONS, AuditModuleOptions, resolveAuditOptions } from './audit-options';
 import { AuditKeys } from './audit-keys';
+import { formatCheckpoint } from '../note/checkpoint-note';
+import { signNote } from '../note/signed-note';
+import { LogTree } from '../tree/log-tree';
 
 /** The log is broken where a checkpoint was to be written: nothing is signed over it. */
 export class LogBrokenError extends Error {
@@ -48,6 +51,7 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly clock: Clock,
     private readonly keys: AuditKeys,
     @Inject(AUDIT_OPTIONS) options: AuditModuleOptions,
+    private readonly tree: LogTree,
   ) {
     this.intervalMs = resolveAuditOptions(options).checkpointIntervalMs;
   }
@@ -87,7 +91,7 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     for (let attempt = 1; ; attempt++) {
       const [last] = await this.store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
       const resume = this.startingState(last);
-      const verifier = new LogVerifier(resume ? { resume } : {});
+      const verifier = new LogVerifier(resume ? { resume, tree: false } : { tree: false });
       let moved = false;
       for await (const page of readPages(this.store, { after: resume?.position ?? 0 })) {
         for (const event of page) {
@@ -100,7 +104,13 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       if (!moved) return { written: false, ...(last ? { checkpoint: this.summary(last) } : {}) };
 
       const signedAt = this.clock.now().toISOString();
-      const data = signCheckpoint({ ...state, signedAt }, this.keys.signing);
+      // The tree head over the same events: the tree follows the log, so it holds them or reads them now.
+      await this.tree.upTo(state.position);
+      const size = this.tree.sizeAt(state.position);
+      if (size !== state.events) throw new Error(`The audit tree holds ${size} events up to position ${state.position} where the log holds ${state.events}; no checkpoint is signed over the difference`);
+      const root = this.tree.root(size);
+      const note = signNote(formatCheckpoint({ origin: this.keys.origin, treeSize: size, rootHash: root }), [this.keys.noteSigner]);
+      const data = signCheckpoint({ ...state, signedAt, tree: { size, root: root.toString('base64') }, note }, this.keys.signing);
       const [event] = sealBatch(CHECKPOINT_STREAM, chainHeadOf(last ? [last] : []), [checkpointEvent(data, { id: randomUUID(), actor, source: SOURCE, recordedAt: signedAt })]);
       try {
         const appended = await this.store.appendToStream(CHECKPOINT_STREAM, [event], { expectedRevision: last ? last.revision : 'no-stream' });
@@ -119,6 +129,8 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
             keyId: this.keys.signing.keyId,
             hash,
             signature: 'valid',
+            treeSize: size,
+            rootHash: root.toString('base64'),
           },
         };
       } catch (error) {
@@ -155,6 +167,7 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       keyId: data.key.keyId,
       hash: chainOf(event.metadata)?.hash ?? '',
       signature,
+      ...(data.tree ? { treeSize: data.tree.size, rootHash: data.tree.root } : {}),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { KeyObject, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ed25519NoteSigner, ed25519Signer } from '../note/signed-note';
 
 /** The files of the service's signing key in its data directory. */
 export const PRIVATE_KEY_FILE = 'audit-signing-key.pem';
@@ -61,6 +62,11 @@ export class SigningKey {
 
   info(): PublicKeyInfo {
     return publicKeyInfo(this.publicKey);
+  }
+
+  /** This key as a C2SP signed-note signer under `name` (the log's origin): it signs checkpoint notes. */
+  noteSigner(name: string): Ed25519NoteSigner {
+    return ed25519Signer(name, this.privateKey);
   }
 
   /** A key held in memory only (an in-memory store: the log and its key go away together). */

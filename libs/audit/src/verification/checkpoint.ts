@@ -21,7 +21,18 @@ import { PublicKeyRing, SIGNATURE_ALGORITHM, SigningKey, verifyMessage } from '.
 export const CHECKPOINT_STREAM = 'audit-checkpoints';
 export const CHECKPOINT_EVENT_TYPE = 'AuditCheckpointRecorded';
 export const CHECKPOINT_FORMAT = 'samverkan-audit-checkpoint/1';
-export const CHECKPOINT_SCHEMA_VERSION = 1;
+/**
+ * 2: the checkpoint also carries the Merkle tree head (`tree`) and the same head as a C2SP
+ * signed note (`note`). Version 1 checkpoints have neither and are read as they are.
+ */
+export const CHECKPOINT_SCHEMA_VERSION = 2;
+
+/** The Merkle tree head a checkpoint records: the RFC 9162 root over the first `size` events of the log. */
+export interface TreeHeadRecord {
+  size: number;
+  /** base64 of the 32-byte root hash. */
+  root: string;
+}
 
 /** A stream's head as a checkpoint records it. */
 export interface StreamHeadRecord {
@@ -42,6 +53,10 @@ export interface CheckpointBody {
   streams: Record<string, StreamHeadRecord>;
   signedAt: string;
   key: { algorithm: typeof SIGNATURE_ALGORITHM; keyId: string };
+  /** The tree head over the same `events` (schema version 2). */
+  tree?: TreeHeadRecord;
+  /** The tree head as a C2SP tlog-checkpoint in a signed note, signed with the same key (schema version 2). */
+  note?: string;
 }
 
 export interface CheckpointData extends CheckpointBody {
@@ -78,6 +93,8 @@ export function checkSignature(data: CheckpointData, keys: PublicKeyRing | undef
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** 32 bytes in standard base64: 43 characters and one '=' (the last character carries 4 bits). */
+const ROOT_BASE64 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const isWhole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
 
 /** The checkpoint in an event's data, if it is well formed (signature not checked). */
@@ -87,6 +104,8 @@ export function parseCheckpoint(data: unknown): CheckpointData | undefined {
   if (d.format !== CHECKPOINT_FORMAT || !isWhole(d.position) || !isWhole(d.events) || typeof d.digest !== 'string' || !HEX64.test(d.digest)) return undefined;
   if (typeof d.signature !== 'string' || typeof d.signedAt !== 'string' || typeof d.key !== 'object' || d.key === null || typeof d.key.keyId !== 'string') return undefined;
   if (typeof d.streams !== 'object' || d.streams === null) return undefined;
+  if (d.tree !== undefined && (typeof d.tree !== 'object' || d.tree === null || !isWhole(d.tree.size) || typeof d.tree.root !== 'string' || !ROOT_BASE64.test(d.tree.root))) return undefined;
+  if (d.note !== undefined && typeof d.note !== 'string') return undefined;
   for (const head of Object.values(d.streams)) {
     if (typeof head !== 'object' || head === null || !isWhole(head.revision) || !isWhole(head.position) || typeof head.hash !== 'string') return undefined;
   }
@@ -115,7 +134,8 @@ export function checkpointEvent(data: CheckpointData, author: CheckpointAuthor):
       actor: author.actor,
       source: author.source,
       recordedAt: author.recordedAt,
-      schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+      // Version 1 is what a checkpoint without a tree head is (tests and tools that sign only the chains).
+      schemaVersion: data.tree ? CHECKPOINT_SCHEMA_VERSION : 1,
     },
   };
 }

@@ -1,5 +1,8 @@
 import type { RecordedEvent } from '@samverkan/event-store';
 import { chainOf, hashEvent } from '../chain/event-chain';
+import { MerkleTree } from '../merkle';
+import { eventLeafHash } from '../tree/leaf';
+import { noteProblem } from './checkpoint-note-check';
 import { CHECKPOINT_STREAM, GENESIS_DIGEST, StreamHeadRecord, nextDigest } from './checkpoint';
 import { BrokenPlace, CheckpointSummary, LogState, LogVerifierOptions, VerifyReport } from './verify-report';
 import { PendingCheckpoint, admitCheckpoint, differences, expectedCheckpointProblem, plural, sameHead } from './checkpoint-comparison';
@@ -32,11 +35,14 @@ export class LogVerifier {
   /** How many events the last good checkpoint (or the resumed state) covers. */
   private coveredEvents: number;
   private readonly signatures: 'checked' | 'not-checked';
+  /** The log's Merkle tree as rebuilt from the events added (not when resuming). */
+  private readonly tree?: MerkleTree;
 
   constructor(private readonly options: LogVerifierOptions = {}) {
     this.maxProblems = options.maxProblems ?? 100;
     this.signatures = options.publicKeys && options.publicKeys.size > 0 ? 'checked' : 'not-checked';
     const resume = options.resume;
+    if (options.tree ?? resume === undefined) this.tree = new MerkleTree();
     this.digest = Buffer.from(resume?.digest ?? GENESIS_DIGEST, 'hex');
     this.count = resume?.events ?? 0;
     this.position = resume?.position ?? 0;
@@ -105,6 +111,12 @@ export class LogVerifier {
     this.touched.add(event.stream);
     this.digest = nextDigest(this.digest, hash);
     this.count++;
+    this.tree?.append(eventLeafHash(event));
+  }
+
+  /** The rebuilt tree's root over the events added so far (undefined when the tree is not rebuilt). */
+  treeRoot(): Buffer | undefined {
+    return this.tree?.root();
   }
 
   /** Compares what is left with the remaining checkpoints and reports. */
@@ -118,6 +130,7 @@ export class LogVerifier {
       checkpoints: { found: this.found, compared: this.compared, signatures: this.signatures, ...(this.lastGood ? { last: this.lastGood } : {}) },
       afterLastCheckpoint: this.count - this.coveredEvents,
       unchained: this.unchainedCount,
+      ...(this.tree ? { tree: { size: this.tree.size, root: this.tree.root().toString('base64') } } : {}),
       ...(this.problems.length > 0 ? { firstBroken: this.problems[0] } : {}),
       problems: [...this.problems],
       problemCount: this.problemCount,
@@ -167,6 +180,25 @@ export class LogVerifier {
     }
     if (!fine) for (const place of differences(cp, { heads: this.heads, events: this.count, digest })) this.report(place);
     this.touched.clear();
+    const checkpointAt = { stream: CHECKPOINT_STREAM, revision: cp.revision, position: cp.eventPosition, checkpoint: { revision: cp.revision, covers: data.position } };
+    if (this.tree && data.tree) {
+      const root = data.tree.size <= this.tree.size ? this.tree.root(data.tree.size).toString('base64') : undefined;
+      if (data.tree.size !== this.count || root !== data.tree.root) {
+        fine = false;
+        this.report({
+          kind: 'tree-mismatch',
+          ...checkpointAt,
+          detail: `Checkpoint ${cp.revision} signs the Merkle root ${data.tree.root} of ${data.tree.size} events; the first ${this.count} events of the log give ${this.tree.root().toString('base64')}: an event up to position ${data.position} was changed, removed, added or moved.`,
+        });
+      }
+    }
+    if (data.note !== undefined) {
+      const problem = noteProblem(data, this.options.publicKeys);
+      if (problem) {
+        fine = false;
+        this.report({ kind: 'checkpoint-note', ...checkpointAt, detail: `Checkpoint ${cp.revision}: ${problem}` });
+      }
+    }
     if (fine) {
       this.coveredEvents = data.events;
       this.lastGood = {
@@ -179,6 +211,7 @@ export class LogVerifier {
         keyId: data.key.keyId,
         hash: cp.eventHash ?? '',
         signature: this.signatures === 'checked' ? 'valid' : 'not-checked',
+        ...(data.tree ? { treeSize: data.tree.size, rootHash: data.tree.root } : {}),
       };
     }
   }

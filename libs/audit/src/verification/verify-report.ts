@@ -32,6 +32,8 @@ export type BrokenKind =
   | 'checkpoint-signature'
   | 'checkpoint-invalid'
   | 'checkpoint-missing'
+  | 'tree-mismatch'
+  | 'checkpoint-note'
   | 'export-altered'
   | 'export-incomplete';
 
@@ -60,6 +62,9 @@ export interface CheckpointSummary {
   /** The checkpoint event's chain hash: note it down to detect later removal of checkpoints. */
   hash: string;
   signature: SignatureCheck;
+  /** The Merkle tree head it signs (schema version 2 checkpoints). */
+  treeSize?: number;
+  rootHash?: string;
 }
 
 export interface VerifyReport {
@@ -79,6 +84,8 @@ export interface VerifyReport {
   /** Events after the position the last good checkpoint covers: protected by their chains only, until the next checkpoint. */
   afterLastCheckpoint: number;
   unchained: number;
+  /** The Merkle tree rebuilt from every event checked (absent when resuming from a checkpoint's state). */
+  tree?: { size: number; root: string };
   firstBroken?: BrokenPlace;
   /** The first `maxProblems` problems, in log order. */
   problems: BrokenPlace[];
@@ -103,4 +110,9 @@ export interface LogVerifierOptions {
   /** Start from a state that was verified before (a checkpoint's), instead of from an empty log. */
   resume?: LogState;
   maxProblems?: number;
+  /**
+   * Rebuild the log's Merkle tree and compare it with each checkpoint's tree head (default:
+   * on, unless resuming, which starts without the earlier leaves).
+   */
+  tree?: boolean;
 }
