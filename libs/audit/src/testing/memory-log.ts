@@ -2,6 +2,9 @@ import type { EventMetadata, RecordedEvent } from '@samverkan/event-store';
 import { randomUUID } from 'node:crypto';
 import { ChainSealer } from '../chain/event-chain';
 import { SigningKey } from '../signing/signing-key';
+import { MerkleTree } from '../merkle';
+import { formatCheckpoint, signNote } from '../note';
+import { eventLeafHash } from '../tree/leaf';
 import { CHECKPOINT_STREAM, checkpointEvent, signCheckpoint } from '../verification/checkpoint';
 import { LogVerifier } from '../verification/log-verifier';
 
@@ -34,12 +37,18 @@ export class MemoryLog {
     return sealed.map((event) => this.store(stream, event));
   }
 
-  /** Appends a signed checkpoint of everything so far. */
-  checkpoint(key: SigningKey): RecordedEvent {
-    const verifier = new LogVerifier();
-    for (const event of this.events) verifier.add(event);
+  /** Appends a signed checkpoint of everything so far, with its Merkle tree head and signed note as the service writes them (unless `tree` is false). */
+  checkpoint(key: SigningKey, options: { tree?: boolean; origin?: string } = {}): RecordedEvent {
+    const verifier = new LogVerifier({ tree: false });
+    const tree = new MerkleTree();
+    for (const event of this.events) {
+      verifier.add(event);
+      tree.append(eventLeafHash(event));
+    }
     const state = verifier.state();
-    const data = signCheckpoint({ ...state, signedAt: new Date(this.tick).toISOString() }, key);
+    const origin = options.origin ?? 'unit.invalid/register';
+    const head = options.tree === false ? {} : { tree: { size: tree.size, root: tree.root().toString('base64') }, note: signNote(formatCheckpoint({ origin, treeSize: tree.size, rootHash: tree.root() }), [key.noteSigner(origin)]) };
+    const data = signCheckpoint({ ...state, signedAt: new Date(this.tick).toISOString(), ...head }, key);
     const id = randomUUID();
     const [sealed] = this.sealer.seal(CHECKPOINT_STREAM, [checkpointEvent(data, { id, actor: 'samverkan', source: 'samverkan:audit', recordedAt: new Date((this.tick += 1000)).toISOString() })]);
     return this.store(CHECKPOINT_STREAM, sealed);

@@ -130,9 +130,10 @@ describe('verifyLog', () => {
       swapPlaces(events, find(events, 'municipality-0581', 0), find(events, 'federation-a', 0));
       const report = verifyLog(events, { publicKeys: keys });
       expect(report.ok).toBe(false);
-      // Neither stream's own chain is broken; the checkpoint sees the heads moved.
+      // Neither stream's own chain is broken; the checkpoint sees the heads moved, and its Merkle root differs.
       expect(report.firstBroken).toMatchObject({ kind: 'head-mismatch', checkpoint: { revision: 0 } });
-      expect(report.problems.every((p) => p.kind === 'head-mismatch' || p.kind === 'log-mismatch')).toBe(true);
+      expect(report.problems.every((p) => p.kind === 'head-mismatch' || p.kind === 'log-mismatch' || p.kind === 'tree-mismatch')).toBe(true);
+      expect(report.problems.some((p) => p.kind === 'tree-mismatch')).toBe(true);
     });
 
     it('events reordered across streams with no head involved: the log digest differs', () => {
