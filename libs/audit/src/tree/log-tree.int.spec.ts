@@ -68,7 +68,7 @@ describe('LogTree', () => {
     sealer = new ChainSealer();
     keys = new AuditKeys(store, { dataDir: dir, trustedKeyFiles: [] });
     lines = [];
-    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation((message: unknown) => void lines.push(String(message)));
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void lines.push(String(args[0])));
     await append('municipality-0580', 5);
     await append('federation-x', 4);
   });
