@@ -33,7 +33,7 @@ describe('the audit CLI: inclusion and consistency proofs, offline', () => {
   let running: RunningApp;
   let api: ReturnType<typeof client>;
   let noteKey: string;
-  const file = (name: string, content: string | Json) => {
+  const file = (name: string, content: Json) => {
     const path = join(dir, name);
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
     return path;
