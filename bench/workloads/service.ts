@@ -49,6 +49,9 @@ const SCAN_SHARE = 0.5;
 const SNAPSHOT_START_S = 3;
 const LIST_P99_MS = 50;
 const PROVISION_P99_MS = 2;
+/** Issue 16's targets for the audit tree's proofs at the HTTP API. */
+const PROOF_P99_MS = 5;
+const PROOF_BYTES = 1024;
 /** Paths per query run (the client goes round them). */
 const PATHS = 10_000;
 /** How long to wait for a snapshot once no write is in progress. */
@@ -86,6 +89,8 @@ interface Measured {
   /** The start of the process the loads ran on. */
   loadStart: StartUp;
   queries: { attention: LatencyResult; matrix: LatencyResult; provision: LatencyResult; matrixBytes: { json: number; gzip: number } };
+  /** Inclusion and consistency proofs in the tree of the whole log (after a checkpoint), and the largest answer of each. */
+  proofs: { treeSize: number; checkpointMs: number; inclusion: LatencyResult; consistency: LatencyResult; largestBytes: { inclusion: number; consistency: number } };
   transfers: TransferRuns;
   signatures: SignatureRuns;
   memory: { afterStart: Memory; afterLoad: Memory };
@@ -143,6 +148,40 @@ async function measureQueries(url: string, random: Random, config: BenchConfig, 
   const matrix = await latencyLoad(`matrix, gzip (${label})`, url, paths.matrix, seconds, warm, 1, GZIP);
   const provision = await latencyLoad(`provision (${label})`, url, paths.provision, seconds, warm, 1, GZIP);
   return { attention, matrix, provision, matrixBytes: { json: plain.body.length, gzip: compressed.body.length } };
+}
+
+/**
+ * Records a checkpoint (so the tree has caught up with the whole log), then measures inclusion
+ * proofs of random leaves and consistency proofs from random earlier sizes, in the tree of the
+ * whole log, with one client; and the largest answer of each among the first requests.
+ */
+async function measureProofs(url: string, random: Random, config: BenchConfig, label: string): Promise<Measured['proofs']> {
+  const began = Date.now();
+  const written = await fetch(`${url}/v1/audit/checkpoints`, { method: 'POST' });
+  const outcome = (await written.json()) as { checkpoint?: { events: number } };
+  if (!written.ok || !outcome.checkpoint) throw new Error(`POST /v1/audit/checkpoints: ${written.status} ${JSON.stringify(outcome).slice(0, 300)}`);
+  const checkpointMs = Date.now() - began;
+  const treeSize = outcome.checkpoint.events;
+  const inclusionPaths: string[] = [];
+  const consistencyPaths: string[] = [];
+  for (let i = 0; i < PATHS; i++) {
+    inclusionPaths.push(`/v1/audit/proofs/inclusion?leafIndex=${random.int(0, treeSize - 1)}&treeSize=${treeSize}`);
+    consistencyPaths.push(`/v1/audit/proofs/consistency?from=${random.int(1, treeSize)}&to=${treeSize}`);
+  }
+  const largest = async (paths: string[]) => {
+    let bytes = 0;
+    for (const path of paths.slice(0, 200)) {
+      const answer = await rawGet(url, path, {});
+      if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${answer.body.toString('utf8').slice(0, 300)}`);
+      bytes = Math.max(bytes, answer.body.length);
+    }
+    return bytes;
+  };
+  const largestBytes = { inclusion: await largest(inclusionPaths), consistency: await largest(consistencyPaths) };
+  const { seconds, warmupSeconds: warm } = config;
+  const inclusion = await latencyLoad(`inclusion proofs (${label})`, url, inclusionPaths, seconds, warm, 1, GZIP);
+  const consistency = await latencyLoad(`consistency proofs (${label})`, url, consistencyPaths, seconds, warm, 1, GZIP);
+  return { treeSize, checkpointMs, inclusion, consistency, largestBytes };
 }
 
 /** The history of `events` events in `dir`, written through the store by the bench's generator. */
@@ -250,6 +289,7 @@ async function measureRegister(built: BuiltService, bareUrl: string, config: Ben
     log(`${label}: service pid ${service.pid} up at ${service.url} in ${(loaded.ms / 1000).toFixed(2)} s, RSS ${mib(afterStart.rssBytes)}`);
     const cpu = [service.cpuSeconds()];
     measured.queries = await measureQueries(service.url, random, config, label);
+    measured.proofs = await measureProofs(service.url, random, config, label);
     cpu.push(service.cpuSeconds());
     const federation = await formFederation(service.url, random);
     measured.transfers = await transferRuns(service.url, bareUrl, federation, config, ` (${label})`);
@@ -287,6 +327,8 @@ function planned(config: BenchConfig): Pick<Row, 'id' | 'figure' | 'target'>[] {
     ...sizes.map((s) => ({ id: at('S7', s), figure: `Whole-country GET /v1/matrix?on=…, gzip, 1 client, ${n(s)} events (ratio: p99 ÷ fresh register's p99)`, target: `p99 ≤ ${LIST_P99_MS} ms` })),
     ...sizes.map((s) => ({ id: at('S8', s), figure: `Provision GET /v1/municipalities/{code}/provisions/{area}?on=…, 1 client, ${n(s)} events (ratio: p99 ÷ fresh register's p99)`, target: `p99 ≤ ${PROVISION_P99_MS} ms` })),
     ...sizes.map((s) => ({ id: at('S9', s), figure: `RSS of the service process after the runs, ${n(s)} events, vs the fresh register's`, target: '≤ 1 GiB' })),
+    ...sizes.map((s) => ({ id: at('S10', s), figure: `Inclusion proof GET /v1/audit/proofs/inclusion, random leaf, tree of the whole log, 1 client, ${n(s)} events (ratio: p99 ÷ fresh register's p99)`, target: `p99 ≤ ${PROOF_P99_MS} ms, ≤ ${PROOF_BYTES} bytes` })),
+    ...sizes.map((s) => ({ id: at('S11', s), figure: `Consistency proof GET /v1/audit/proofs/consistency, random earlier size to the whole log, 1 client, ${n(s)} events (ratio: p99 ÷ fresh register's p99)`, target: `p99 ≤ ${PROOF_P99_MS} ms, ≤ ${PROOF_BYTES} bytes` })),
   ];
 }
 
@@ -370,6 +412,13 @@ function rows(config: BenchConfig, fresh: Measured, sized: Measured[]): Row[] {
   for (const m of sized)
     out.push(latencyRow(row(`S7@${sizeLabel(m.events)}`), m.queries.matrix, fresh.queries.matrix, LIST_P99_MS, `; ${(m.queries.matrixBytes.json / 1e6).toFixed(2)} MB of JSON sent as ${n(Math.round(m.queries.matrixBytes.gzip / 1024))} KiB of gzip`));
   for (const m of sized) out.push(latencyRow(row(`S8@${sizeLabel(m.events)}`), m.queries.provision, fresh.queries.provision, PROVISION_P99_MS));
+  for (const [id, kind] of [['S10', 'inclusion'], ['S11', 'consistency']] as const) {
+    for (const m of sized) {
+      const bytes = m.proofs.largestBytes[kind];
+      const at = latencyRow(row(`${id}@${sizeLabel(m.events)}`), m.proofs[kind], fresh.proofs[kind], PROOF_P99_MS, `; tree of ${n(m.proofs.treeSize)} events; largest answer ${n(bytes)} bytes`);
+      out.push(bytes > PROOF_BYTES ? { ...at, result: verdict(false) } : at);
+    }
+  }
   for (const m of sized) {
     const { afterStart, afterLoad } = m.memory;
     out.push({

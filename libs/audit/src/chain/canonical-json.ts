@@ -59,6 +59,24 @@ export function canonicalJsonWithout(value: Record<string, unknown>, left: strin
   return `${out}}`;
 }
 
+/**
+ * An object's canonical form with and without one key, in one pass: the verifier needs an
+ * event's metadata without its `chain` (for the chain hash) and with it (for the tree's leaf).
+ */
+export function canonicalJsonWithAndWithout(value: Record<string, unknown>, left: string): { with: string; without: string } {
+  const keys = Object.keys(value).sort();
+  let without = '{';
+  let all = '{';
+  for (const key of keys) {
+    const item = value[key];
+    if (omitted(item)) continue;
+    const member = `${quote(key)}:${canonicalJson(item)}`;
+    all += all.length > 1 ? `,${member}` : member;
+    if (key !== left) without += without.length > 1 ? `,${member}` : member;
+  }
+  return { with: `${all}}`, without: `${without}}` };
+}
+
 function canonicalObject(value: object): string {
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return canonicalJson(toJSON.call(value));

@@ -1,4 +1,5 @@
-import { canonicalJson } from './canonical-json';
+import fc from 'fast-check';
+import { canonicalJson, canonicalJsonWithAndWithout, canonicalJsonWithout } from './canonical-json';
 
 describe('canonicalJson (RFC 8785 style)', () => {
   it('sorts object keys by UTF-16 code units, at every depth, with no white space', () => {
@@ -25,5 +26,13 @@ describe('canonicalJson (RFC 8785 style)', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ n: Infinity })).toThrow(TypeError);
     expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+  });
+
+  it('writes an object with and without one key in one pass, as the two calls would', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('chain', 'actor', 'a', 'z', 'é', 'recordedAt'), fc.jsonValue()), (value) => {
+        expect(canonicalJsonWithAndWithout(value, 'chain')).toEqual({ with: canonicalJson(value), without: canonicalJsonWithout(value, 'chain') });
+      }),
+    );
   });
 });

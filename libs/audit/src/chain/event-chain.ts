@@ -63,8 +63,13 @@ export function chainOf(metadata: EventMetadata | undefined): EventChain | undef
  */
 export function chainContent(stream: string, revision: number, event: ChainedContent, prev: string | null): string {
   const metadata = event.metadata && typeof event.metadata === 'object' ? canonicalJsonWithout(event.metadata, 'chain') : canonicalJson(event.metadata);
+  return chainContentOf(stream, revision, event, canonicalJson(event.data), metadata, prev);
+}
+
+/** The same, from the canonical forms of the event's data and of its metadata without `chain` (computed once by a caller that needs them twice). */
+export function chainContentOf(stream: string, revision: number, event: Pick<ChainedContent, 'id' | 'type'>, data: string, metadataWithoutChain: string, prev: string | null): string {
   return (
-    `{"data":${canonicalJson(event.data)},"id":${canonicalJson(event.id)},"metadata":${metadata},"prev":${canonicalJson(prev)},` +
+    `{"data":${data},"id":${canonicalJson(event.id)},"metadata":${metadataWithoutChain},"prev":${canonicalJson(prev)},` +
     `"revision":${canonicalJson(revision)},"stream":${canonicalJson(stream)},"type":${canonicalJson(event.type)},"v":${CHAIN_VERSION}}`
   );
 }

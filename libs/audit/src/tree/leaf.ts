@@ -14,8 +14,13 @@ import { leafHash } from '../merkle';
  * directly: data, id, metadata, position, revision, stream, type.
  */
 export function leafInputOf(event: Pick<RecordedEvent, 'position' | 'stream' | 'revision' | 'type' | 'id' | 'data' | 'metadata'>): string {
+  return leafInputFrom(event, canonicalJson(event.data), canonicalJson(event.metadata));
+}
+
+/** The same, from the canonical forms of the event's data and metadata (computed once by a caller that needs them twice). */
+export function leafInputFrom(event: Pick<RecordedEvent, 'position' | 'stream' | 'revision' | 'type' | 'id'>, data: string, metadata: string): string {
   return (
-    `{"data":${canonicalJson(event.data)},"id":${canonicalJson(event.id)},"metadata":${canonicalJson(event.metadata)},"position":${canonicalJson(event.position)},` +
+    `{"data":${data},"id":${canonicalJson(event.id)},"metadata":${metadata},"position":${canonicalJson(event.position)},` +
     `"revision":${canonicalJson(event.revision)},"stream":${canonicalJson(event.stream)},"type":${canonicalJson(event.type)}}`
   );
 }

@@ -156,6 +156,11 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
     return low;
   }
 
+  /** The leaf hash at `index`. */
+  leafAt(index: number): Buffer {
+    return this.tree.leaf(index);
+  }
+
   root(size: number): Buffer {
     this.checkSize('treeSize', size);
     return this.tree.root(size);
