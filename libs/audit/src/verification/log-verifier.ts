@@ -126,7 +126,7 @@ export class LogVerifier {
   private contentHash(event: RecordedEvent, prev: string | null): string {
     if (!this.tree || typeof event.metadata !== 'object' || event.metadata === null) return hashEvent(event.stream, event.revision, event, prev);
     const data = canonicalJson(event.data);
-    const metadata = canonicalJsonWithAndWithout(event.metadata as unknown as Record<string, unknown>, 'chain');
+    const metadata = canonicalJsonWithAndWithout(event.metadata, 'chain');
     this.leaf = leafHash(leafInputFrom(event, data, metadata.with));
     return sha256Hex(chainContentOf(event.stream, event.revision, event, data, metadata.without, prev));
   }
