@@ -1,3 +1,4 @@
+import { parseWitnessKeys, resolveAuditOptions } from '@samverkan/audit';
 import { resolve } from 'node:path';
 
 /** The service's settings, from the environment (contract: Running). */
@@ -63,6 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
   if (logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError(`LOG_FORMAT must be 'pretty' or 'json', not '${logFormat}'.`);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not '${env.PORT}'.`);
+  try {
+    // The audit settings are read by the audit module; checked here so that a wrong one stops the service with one line.
+    parseWitnessKeys(resolveAuditOptions({ dataDir: '.' }, env).witnesses);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
   return {
     port,
     host,

@@ -34,3 +34,4 @@ export { leafInputOf, eventLeafHash } from './tree/leaf';
 export { LogTree, TreeRangeError } from './tree/log-tree';
 export type { RecordedTreeHead } from './tree/log-tree';
 export { COSIGNATURE_STREAM, COSIGNATURE_EVENT_TYPE } from './tree/cosignatures';
+export { parseWitnessKeys } from './tree/witnesses';

@@ -29,6 +29,20 @@ export interface CosignatureOutcome {
 }
 
 const SOURCE = 'samverkan:audit';
+
+/** The witnesses' verifier keys (SAMVERKAN_AUDIT_WITNESSES), parsed; a key that is not a cosignature/v1 key is a configuration error. */
+export function parseWitnessKeys(verifierKeys: readonly string[]): VerifierKey[] {
+  return verifierKeys.map((vkey) => {
+    let key: VerifierKey;
+    try {
+      key = parseVerifierKey(vkey);
+    } catch (error) {
+      throw new Error(`SAMVERKAN_AUDIT_WITNESSES: '${vkey}' is not a C2SP verifier key: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (key.type !== SIGNATURE_TYPE_COSIGNATURE_V1) throw new Error(`SAMVERKAN_AUDIT_WITNESSES: the key of ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}; a witness key is of type 0x04 (cosignature/v1)`);
+    return key;
+  });
+}
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -49,16 +63,7 @@ export class Witnesses {
     @Inject(AUDIT_OPTIONS) options: AuditModuleOptions,
   ) {
     this.verifierKeys = resolveAuditOptions(options).witnesses;
-    this.keys = this.verifierKeys.map((vkey) => {
-      let key: VerifierKey;
-      try {
-        key = parseVerifierKey(vkey);
-      } catch (error) {
-        throw new Error(`SAMVERKAN_AUDIT_WITNESSES: '${vkey}' is not a C2SP verifier key: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (key.type !== SIGNATURE_TYPE_COSIGNATURE_V1) throw new Error(`SAMVERKAN_AUDIT_WITNESSES: the key of ${key.name} is of type 0x${key.type.toString(16).padStart(2, '0')}; a witness key is of type 0x04 (cosignature/v1)`);
-      return key;
-    });
+    this.keys = parseWitnessKeys(this.verifierKeys);
   }
 
   /** Checks `line` (a cosignature line, `— <name> <base64>`) against the checkpoint of `treeSize` and records it. */
