@@ -1,6 +1,11 @@
 import { cosign, cosignatureVerifier, ed25519Verifier, parseCheckpointNote, parseNote, verifyCheckpointNote, verifyConsistency, verifyInclusion, witnessVerifierKey } from '@samverkan/audit';
 import canonicalize from 'canonicalize';
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli } from '../apps/cli/src/cli';
 import { loadScenario, runScenario } from '../scenarios/scenario-runner';
 import { client, Json, RunningApp, startApp } from './support/start-app';
 
@@ -160,6 +165,22 @@ describe('the audit tree over HTTP', () => {
     expect(cosigned.startsWith(note)).toBe(true);
     const verified = verifyCheckpointNote(cosigned, [ed25519Verifier(noteKey), cosignatureVerifier(WITNESS_KEY)]);
     expect(verified.verified.map((s) => s.name).sort()).toEqual([parseCheckpointNote(text).origin, WITNESS_NAME].sort());
+
+    // The CLI checks the witness's cosignature too when given its key.
+    const dir = mkdtempSync(join(tmpdir(), 'samverkan-cosigned-'));
+    try {
+      const event = (await api.get('/v1/audit/events?limit=1')).body[0];
+      writeFileSync(join(dir, 'cp.txt'), cosigned);
+      writeFileSync(join(dir, 'proof.json'), (await api.get(`/v1/audit/proofs/inclusion?leafIndex=0&treeSize=${treeSize}`)).text);
+      writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
+      let stdout = '';
+      const sink = (keep: boolean) => new Writable({ write: (chunk, _e, done) => ((keep ? (stdout += String(chunk)) : undefined), done()) });
+      const code = await runCli(['verify-inclusion', '--checkpoint', join(dir, 'cp.txt'), '--proof', join(dir, 'proof.json'), '--event', join(dir, 'event.json'), '--note-key', noteKey, '--note-key', WITNESS_KEY, '--json'], { stdout: sink(true), stderr: sink(false), env: {} });
+      expect(code).toBe(0);
+      expect((JSON.parse(stdout) as { checkpoint: { signedBy: string[] } }).checkpoint.signedBy.sort()).toEqual([parseCheckpointNote(text).origin, WITNESS_NAME].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     // A stranger's cosignature, one over another checkpoint, and a garbled line are refused, and nothing is appended.
     const before = (await running.store.readStream('audit-cosignatures')).length;

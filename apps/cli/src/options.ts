@@ -133,7 +133,8 @@ verify-inclusion, verify-consistency (offline: files saved from the API)
                              (verify-inclusion: also a JSON array or NDJSON of many proofs)
   --event <file>             verify-inclusion: the event as GET /v1/audit/events serves it (or an array of them);
                              or --file <export>: the events are taken from it by leafIndex
-  --note-key <vkey>          the log's note verifier key (noteVerifierKey of GET /v1/audit/public-key); repeatable.
+  --note-key <vkey>          the log's note verifier key (noteVerifierKey of GET /v1/audit/public-key); repeatable,
+                             also for witnesses' keys (cosignature/v1), whose cosignatures are then checked too.
                              Without it the note's signature is not checked and the command fails.
 export
   --out, -o <file>           write here instead of stdout

@@ -1,4 +1,4 @@
-import { CheckpointNote, SignedNoteError, ed25519Verifier, eventLeafHash, parseCheckpointNote, parseNote, verifyCheckpointNote, verifyConsistency, verifyInclusion } from '@samverkan/audit';
+import { CheckpointNote, SignedNoteError, cosignatureVerifier, ed25519Verifier, eventLeafHash, parseCheckpointNote, parseNote, parseVerifierKey, verifyCheckpointNote, verifyConsistency, verifyInclusion } from '@samverkan/audit';
 import type { RecordedEvent } from '@samverkan/event-store';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -114,7 +114,8 @@ function checkNote(ctx: CliContext, file: string): CheckedNote {
   const keys = ctx.options.noteKey ?? [];
   try {
     if (keys.length === 0) return { file, checkpoint: parseCheckpointNote(parseNote(text).text), signedBy: [] };
-    const verified = verifyCheckpointNote(text, keys.map((k) => ed25519Verifier(k)));
+    // The log's key (type 0x01) and any witness keys (type 0x04, cosignature/v1) the auditor trusts.
+    const verified = verifyCheckpointNote(text, keys.map((k) => (parseVerifierKey(k).type === 0x04 ? cosignatureVerifier(k) : ed25519Verifier(k))));
     return { file, checkpoint: verified.checkpoint, signedBy: verified.verified.map((s) => s.name) };
   } catch (error) {
     if (error instanceof SignedNoteError) throw new CliError(`${file}: ${error.message}`, 1);
