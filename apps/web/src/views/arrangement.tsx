@@ -1,11 +1,12 @@
 import { ComponentChildren, Fragment } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { axisFor } from '../dates';
 import { areaName } from '../format';
 import { useApi, useLiveRefresh, useReference } from '../hooks';
 import { useI18n } from '../i18n';
 import { Lifecycle, LifecycleStep, agreementLifecycle, federationLifecycle, lastDayOfFederation, studyLifecycle } from '../lifecycle';
 import { AgreementState, ArrangementKind, ArrangementSummary, FederationState, StudyState, TimelineEntry } from '../types';
+import { EventVerdict, Verification, httpAuditSource, tally, verifyEntries } from '../verify';
 import { Badge, ErrorBox, Gantt, Link, Loading } from './common';
 
 type State = FederationState | AgreementState | StudyState;
@@ -122,6 +123,99 @@ function LifecycleView(props: { lifecycle: Lifecycle; tone: string; spanLabel(la
 }
 
 /**
+ * The entries' verification against the log's latest checkpoint, computed in the browser
+ * (verify.ts). Runs again when the entries change (a live update), the key changes or `again`
+ * is called; until a run ends, the last one's verdicts stay on screen.
+ */
+function useVerification(entries: TimelineEntry[] | undefined, version: number): { result: Verification | undefined; running: boolean; again: () => void } {
+  const [state, setState] = useState<{ result?: Verification; running: boolean }>({ running: false });
+  const [tick, setTick] = useState(0);
+  const key = entries ? entries.map((e) => `${e.stream}/${e.position}`).join(',') : null;
+  useEffect(() => {
+    if (!entries) return;
+    const controller = new AbortController();
+    setState((s) => ({ ...s, running: true }));
+    const done = (result: Verification) => {
+      if (!controller.signal.aborted) setState({ result, running: false });
+    };
+    // verifyEntries answers every failure as a verdict; the second handler only keeps a surprise from becoming an unhandled rejection.
+    verifyEntries(entries, httpAuditSource(controller.signal)).then(done, (error: unknown) =>
+      done({ checkpoint: { status: 'failed', code: 'fetch-failed', message: error instanceof Error ? error.message : String(error) }, events: new Map() }),
+    );
+    return () => controller.abort();
+  }, [key, version, tick]);
+  return { result: state.result, running: state.running, again: () => setTick((t) => t + 1) };
+}
+
+const VERDICT_TONE: Record<EventVerdict['status'] | 'pending', string> = { verified: 'ok', failed: 'bad', 'not-covered': 'warn', pending: 'neutral' };
+const VERDICT_MARK: Record<EventVerdict['status'] | 'pending', string> = { verified: '✓', failed: '✗', 'not-covered': '○', pending: '…' };
+
+/** One row's verdict: a badge whose words say it (the mark and colour only repeat them), and the reason of a failure. */
+function VerdictCell(props: { verdict: EventVerdict | undefined }) {
+  const { l } = useI18n();
+  const status = props.verdict?.status ?? 'pending';
+  return (
+    <td class="verdict" data-verification={status}>
+      <Badge tone={VERDICT_TONE[status]}>
+        <span aria-hidden="true">{VERDICT_MARK[status]} </span>
+        {l.verdict[status]}
+      </Badge>
+      {props.verdict?.status === 'failed' && (
+        <span class="verdict-reason">
+          {' '}
+          {l.verifyReason[props.verdict.code]}{' '}
+          <span class="muted" lang="en">
+            ({props.verdict.message})
+          </span>
+        </span>
+      )}
+    </td>
+  );
+}
+
+/** The summary line above the log: how many of the events verified, against which checkpoint, signed by whom. */
+function VerificationSummary(props: { entries: TimelineEntry[]; verification: ReturnType<typeof useVerification> }) {
+  const { l } = useI18n();
+  const { result, running, again } = props.verification;
+  const checkpoint = result?.checkpoint;
+  let text: ComponentChildren;
+  let detail: ComponentChildren = null;
+  if (!result) text = l.verifying;
+  else if (checkpoint?.status === 'none') text = l.noCheckpoint;
+  else if (checkpoint?.status === 'failed') {
+    text = `${l.checkpointFailed}: ${l.verifyReason[checkpoint.code]}.`;
+    detail = (
+      <span class="muted" lang="en">
+        {checkpoint.message}
+      </span>
+    );
+  } else if (checkpoint?.status === 'ok') {
+    const counts = tally(result, props.entries);
+    const extra = [counts.notCovered > 0 ? l.verifyNotCovered(counts.notCovered) : '', counts.failed > 0 ? l.verifyFailed(counts.failed) : ''].filter(Boolean);
+    text = `${l.verifySummary(counts.verified, counts.total, checkpoint.treeSize)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}.`;
+    detail = l.verifyCheckpoint(checkpoint.origin, checkpoint.keyId, checkpoint.via === 'webcrypto' ? 'WebCrypto' : '@noble/ed25519');
+  }
+  return (
+    <div
+      class="verification"
+      data-testid="verification"
+      data-state={result && !running ? 'done' : 'running'}
+      data-checkpoint={checkpoint?.status}
+      data-tree-size={checkpoint?.status === 'ok' ? checkpoint.treeSize : undefined}
+      data-ed25519={checkpoint?.status === 'ok' ? checkpoint.via : undefined}
+    >
+      <p role="status" data-testid="verification-summary">
+        {text}
+      </p>
+      {detail && <p class="muted">{detail}</p>}
+      <button type="button" class="button" onClick={again} disabled={running}>
+        {l.verifyAgain}
+      </button>
+    </div>
+  );
+}
+
+/**
  * A federation, joint committee, agreement or study: its parties, status, facts and
  * lifecycle on a timeline, and the events recorded for it in the log. Updates live through
  * the domain-event feed of its stream.
@@ -134,6 +228,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
   const statePath = summary ? `/v1/${STATE_PATH[summary.kind]}/${encodeURIComponent(props.id)}` : null;
   const state = useApi<State>(statePath, props.authVersion);
   const timeline = useApi<TimelineEntry[]>(summary ? `/v1/arrangements/${encodeURIComponent(props.id)}/timeline` : null, props.authVersion);
+  const verification = useVerification(timeline.data, props.authVersion);
   const feed = summary ? `/v1/subscriptions/events?streams=${STREAM[summary.kind]}-${encodeURIComponent(props.id)}` : null;
   const live = useLiveRefresh(
     feed,
@@ -284,6 +379,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
       <section aria-labelledby="log-heading">
         <h2 id="log-heading">{l.recordedLog}</h2>
         {timeline.error && <ErrorBox error={timeline.error} retry={timeline.refresh} />}
+        {timeline.data && <VerificationSummary entries={timeline.data} verification={verification} />}
         {timeline.data && (
           <div class="table-scroll">
             <table class="list">
@@ -293,6 +389,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
                   <th scope="col">{l.recordedAt}</th>
                   <th scope="col">{l.type}</th>
                   <th scope="col">{l.summary}</th>
+                  <th scope="col">{l.verification}</th>
                 </tr>
               </thead>
               <tbody>
@@ -306,6 +403,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
                       <code>{e.type}</code>
                     </td>
                     <td>{e.summary}</td>
+                    <VerdictCell verdict={verification.result?.events.get(e.position)} />
                   </tr>
                 ))}
               </tbody>
