@@ -70,24 +70,24 @@ export class AuditEventsQueryDto {
 const WHOLE = /^\d{1,15}$/;
 
 export class InclusionProofQueryDto {
-  @ApiProperty({ description: "The event's leaf index (its leafIndex in /v1/audit/events)", example: '311' })
+  @ApiProperty({ description: "The event's leaf index (its leafIndex in /v1/audit/events)", example: '0' })
   @IsDefined({ message: 'leafIndex is required' })
   @Matches(WHOLE, { message: 'leafIndex must be a whole number (a leaf index from 0)' })
   leafIndex!: string;
 
-  @ApiProperty({ description: 'The size of the tree to prove it in: the tree size of a checkpoint you hold', example: '1024' })
+  @ApiProperty({ description: 'The size of the tree to prove it in: the tree size of a checkpoint you hold', example: '300' })
   @IsDefined({ message: 'treeSize is required' })
   @Matches(WHOLE, { message: 'treeSize must be a whole number (a number of events)' })
   treeSize!: string;
 }
 
 export class ConsistencyProofQueryDto {
-  @ApiProperty({ description: 'The smaller tree size (a checkpoint you saw earlier)', example: '512' })
+  @ApiProperty({ description: 'The smaller tree size (a checkpoint you saw earlier)', example: '100' })
   @IsDefined({ message: 'from is required' })
   @Matches(WHOLE, { message: 'from must be a whole number (a tree size)' })
   from!: string;
 
-  @ApiProperty({ description: 'The larger tree size (a later checkpoint)', example: '1024' })
+  @ApiProperty({ description: 'The larger tree size (a later checkpoint)', example: '300' })
   @IsDefined({ message: 'to is required' })
   @Matches(WHOLE, { message: 'to must be a whole number (a tree size)' })
   to!: string;
