@@ -31,17 +31,20 @@ describe('S4: LA Linköping', () => {
     expect(body).toMatchObject({ kind: 'development-project', owner: '0580', funder: 'Tillväxtverket', otherParties: ['Region Östergötland'], plannedEnd: '2020-12-31' });
   });
 
-  it('a term of office that ends without a recorded review puts the cooperation on the attention list', async () => {
-    expect(await reviews('2018-10-14')).toEqual([]);
-    expect(await reviews('2018-10-15')).toEqual([expect.objectContaining({ kind: 'review-overdue', subject: 'agreement:la-linkoping', due: '2018-10-14' })]);
+  // Decision "reviews are due per full term": the cooperation, in force from 2016-01-01, entered the
+  // term 2014–2018 mid-way, so that term is not due; the first full term, 2018–2022, is.
+  it('a full term of office that ends without a recorded review puts the cooperation on the attention list; the term it entered mid-way does not', async () => {
+    expect(await reviews('2018-10-15')).toEqual([]);
+    expect(await reviews('2022-10-14')).toEqual([]);
+    expect(await reviews('2022-10-15')).toEqual([expect.objectContaining({ kind: 'review-overdue', subject: 'agreement:la-linkoping', due: '2022-10-14' })]);
   });
 
   it('a review during a term keeps it off the list when that term ends', async () => {
     const reviewed = await api.post('/v1/arrangements/la-linkoping/reviews', { reviewedOn: '2019-03-01', outcome: 'continue', note: 'Inriktningen kvarstår under mandatperioden.' });
     expect(reviewed.status).toBe(201);
     expect(await reviews('2022-10-15', reviewed.body.position)).toEqual([]);
-    // The earlier term still ended without one.
-    expect(await reviews('2018-10-15', reviewed.body.position)).toHaveLength(1);
+    // The term it entered mid-way was never due.
+    expect(await reviews('2018-10-15', reviewed.body.position)).toEqual([]);
     // And the next term, 2022–2026, needs its own.
     expect(await reviews('2026-10-15', reviewed.body.position)).toEqual([expect.objectContaining({ subject: 'agreement:la-linkoping', due: '2026-10-14' })]);
   });

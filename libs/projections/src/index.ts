@@ -3,7 +3,7 @@ export { ProjectionRunner, REGISTER_STREAM_PREFIXES } from './projection-runner'
 export { decoded } from './decoded-event';
 export type { AppliedEvent } from './decoded-event';
 export { RegisterReadModel } from './register-read-model';
-export type { ArrangementSummary, AttentionItem, HistoryEntry, MunicipalityView, Provision, ServiceAreaView, TimelineEntry } from './register-read-model';
+export type { ArrangementFilter, ArrangementSummary, AttentionItem, HistoryEntry, MunicipalityView, Provision, ServiceAreaView, TimelineEntry } from './register-read-model';
 /** The domain's rule, re-exported for the queries and the CLI that show an agreement's status. */
 export { agreementStatus } from '@samverkan/domain';
 export { basisViewOf } from './read-model/provision-queries';

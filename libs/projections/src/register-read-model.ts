@@ -1,7 +1,7 @@
 import { CalendarDate, ProviderRef, ProvisionInterval } from '@samverkan/domain';
 import type { RecordedEvent } from '@samverkan/event-store';
 import { AppliedEvent, decoded, isDecoded } from './decoded-event';
-import { ArrangementsView } from './read-model/arrangements-view';
+import { ArrangementFilter, ArrangementsView } from './read-model/arrangements-view';
 import { AttentionView } from './read-model/attention-view';
 import { CellsView } from './read-model/cells-view';
 import { ProvisionQueries } from './read-model/provision-queries';
@@ -10,6 +10,7 @@ import { ReferenceView } from './read-model/reference-view';
 import { TimelinesView } from './read-model/timelines-view';
 import type { ArrangementKind, ArrangementSummary, AttentionItem, BasisView, HistoryEntry, LastApplied, LoggedEvent, MunicipalityView, ProviderView, Provision, ServiceAreaView, Step, TimelineEntry } from './read-model/types';
 
+export type { ArrangementFilter } from './read-model/arrangements-view';
 export type { ArrangementSummary, AttentionItem, HistoryEntry, MunicipalityView, Provision, ServiceAreaView, TimelineEntry } from './read-model/types';
 export { READ_MODEL_STATE_VERSION } from './read-model/read-model-state';
 
@@ -200,7 +201,7 @@ export class RegisterReadModel {
     return this.arrangements.arrangementKind(id);
   }
 
-  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
+  listArrangements(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
     return this.arrangements.listArrangements(filter, today, knownAtMs);
   }
 

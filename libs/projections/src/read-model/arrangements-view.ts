@@ -9,15 +9,31 @@ import {
   StudyState,
   addDays,
   agreementDecider,
+  agreementInForceOn,
   agreementStatus,
   assertNever,
   federationDecider,
+  federationInForceOn,
+  membersOn,
   studyDecider,
 } from '@samverkan/domain';
 import type { ArrangementKind, ArrangementRecord, ArrangementSummary, LoggedEvent, Step } from './types';
 
 /** What a summary is made of: an arrangement's state, as it is now or as known at a time. */
 export type ArrangementStates = Pick<ArrangementRecord, 'federation' | 'agreement' | 'study'>;
+
+/**
+ * The arrangement list's filter. `party` matches anyone who was ever a party (a former member
+ * of a federation too); with `on`, only arrangements of which it was a party on that day.
+ */
+export interface ArrangementFilter {
+  kind?: string;
+  status?: string;
+  party?: string;
+  /** Narrows `party` to parties on this day (ignored without `party`; the query refuses that combination). */
+  on?: CalendarDate;
+  serviceArea?: string;
+}
 
 /** A record as a snapshot keeps it: its events (the states are folded again on import). */
 export type ArrangementFacts = Pick<ArrangementRecord, 'kind' | 'id' | 'stream' | 'events'>;
@@ -141,14 +157,15 @@ export class ArrangementsView {
   }
 
   /** The arrangements' summaries, filtered, as known at `knownAtMs` (now when undefined). */
-  listArrangements(filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
+  listArrangements(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
+    const { party } = filter;
     return this.knownRecords(knownAtMs)
+      .filter((states) => !party || wasParty(states, party, filter.on))
       .map((states) => summaryOf(states, today))
       .filter(
         (s) =>
           (!filter.kind || s.kind === filter.kind) &&
           (!filter.status || s.status === filter.status) &&
-          (!filter.party || s.parties.includes(filter.party)) &&
           (!filter.serviceArea || s.serviceAreas.includes(filter.serviceArea)),
       )
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -186,6 +203,33 @@ export function partiesOf(record: ArrangementRecord): string[] {
   if (record.agreement) return record.agreement.parties;
   if (record.study) return record.study.parties;
   return [];
+}
+
+/**
+ * Decision: "party" in the arrangement filter means ever a party. Without `on`: a member of the
+ * federation or joint committee at any time (a departure does not remove it), or a party of the
+ * agreement or study. With `on`, a party on that day: a member on `on` of a federation or joint
+ * committee in force on `on` (formed, not yet dissolved; the day before a departure or dissolution
+ * still counts); a party of an agreement in force on `on` (concluded, within its term, not
+ * terminated: a proposal or a rejected agreement binds no one); a party of a study running on
+ * `on` (from its start to its conclusion, both days included). Derived from the states on read.
+ */
+export function wasParty(states: ArrangementStates, code: string, on?: CalendarDate): boolean {
+  if (states.federation) {
+    const f = states.federation;
+    if (on === undefined) return f.memberships.some((m) => m.municipality === code);
+    return federationInForceOn(f, on) && membersOn(f, on).includes(code);
+  }
+  if (states.agreement) {
+    const a = states.agreement;
+    return a.parties.includes(code) && (on === undefined || agreementInForceOn(a, on));
+  }
+  if (states.study) {
+    const s = states.study;
+    if (!s.parties.includes(code)) return false;
+    return on === undefined || (s.status !== 'none' && s.startedOn <= on && (s.conclusion === undefined || on <= s.conclusion.concludedOn));
+  }
+  return false;
 }
 
 function summaryOf(record: ArrangementStates, today: CalendarDate): ArrangementSummary {

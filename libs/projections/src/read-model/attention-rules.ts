@@ -59,12 +59,17 @@ function agreementAttention(a: AgreementState, events: LoggedEvent[], on: Calend
 
 /**
  * Rule: every arrangement in force is reviewed once per term of office (aktualitetsprövning).
- * In force on a day as it stood that day: an agreement concluded only later does not count.
+ * Decision: reviews are due per full term. The last ended term is due only when the arrangement
+ * was in force on its first day (15 October after the election), as it stood that day (an
+ * agreement concluded only later, even with an earlier `validFrom`, entered the term mid-way);
+ * a term it entered mid-way is not due. It must still be in force on `on` (a dissolved, ended or
+ * terminated arrangement needs no review), and a rejected agreement is never due.
  */
 function reviewAttention(state: FederationState | AgreementState, on: CalendarDate): AttentionItem[] {
+  if (!('memberships' in state) && state.status === 'rejected') return [];
   const term = lastEndedTerm(on);
   const inForceAt = (date: CalendarDate): boolean => ('memberships' in state ? federationInForceOn(state, date) : agreementInForceOn(state, date, date));
-  if (!inForceAt(term.end) || !inForceAt(on)) return [];
+  if (!inForceAt(term.start) || !inForceAt(on)) return [];
   if (state.reviews.some((r) => r.reviewedOn >= term.start && r.reviewedOn <= term.end)) return [];
   const title = 'memberships' in state ? state.name : state.title;
   const kind = 'memberships' in state ? state.form : 'agreement';

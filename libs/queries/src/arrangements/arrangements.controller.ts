@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Query, Res, applyDecorators } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
 import { DomainError, ID_PATTERN, agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, streams, studyDecider } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { AsOf, foldAsOf } from '@samverkan/shared';
-import { ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
-import { KnownAtQuery, QueryScope, asKnownAt } from '../http/as-of';
+import { ArrangementFilter, ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
+import { IsDate, KnownAtQuery, QueryScope, asKnownAt } from '../http/as-of';
 import { ArrangementIdParam } from '../http/params';
 import { AgreementStateDto, FederationStateDto, StudyStateDto } from '../http/states.dto';
 import { ArrangementSummaryDto, TimelineEntryDto } from '../http/views.dto';
@@ -18,7 +18,23 @@ export class ArrangementsQueryDto extends KnownAtQuery {
   @ApiPropertyOptional({ enum: KINDS }) @IsOptional() @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` }) kind?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES, { message: `status must be one of: ${STATUSES.join(', ')}` }) status?: string;
   @ApiPropertyOptional({ example: '0580' }) @IsOptional() @Matches(/^\d{4}$/, { message: 'party must be a 4-digit municipality code' }) party?: string;
+  @ApiPropertyOptional({
+    description: 'Narrows `party` to the arrangements of which it was a party on this day (a member of a federation or joint committee in force that day; a party of an agreement in force or a study running that day). Only with `party`: without it the query is a 400.',
+    example: '2019-12-31',
+  })
+  @IsOptional()
+  @IsDate()
+  @OnlyWithParty()
+  on?: string;
   @ApiPropertyOptional({ example: 'payroll' }) @IsOptional() @Matches(ID_PATTERN, { message: 'serviceArea must be a service-area slug' }) serviceArea?: string;
+}
+
+/** `on` narrows `party` (docs/contract.md), so it means nothing alone: refused rather than silently ignored. */
+function OnlyWithParty(): PropertyDecorator {
+  return ValidateBy({
+    name: 'onlyWithParty',
+    validator: { validate: (_value, args) => (args?.object as { party?: unknown } | undefined)?.party !== undefined, defaultMessage: () => 'on narrows party: give party too' },
+  });
 }
 
 /** A past state: `atRevision` (stream revision) or `knownAt` (recording time). */
@@ -30,7 +46,7 @@ export class StateQueryDto extends KnownAtQuery {
 }
 
 export class ListArrangementsQuery {
-  constructor(readonly filter: { kind?: string; status?: string; party?: string; serviceArea?: string }, readonly today: string, readonly knownAtMs?: number) {}
+  constructor(readonly filter: ArrangementFilter, readonly today: string, readonly knownAtMs?: number) {}
 }
 export class GetArrangementStateQuery {
   constructor(readonly kind: 'federation' | 'agreement' | 'study', readonly id: string, readonly asOf: AsOf, readonly today: string) {}
@@ -104,12 +120,12 @@ export class ArrangementsController {
   ) {}
 
   @Get('arrangements')
-  @ApiOperation({ summary: 'The arrangement register: federations, joint committees, agreements and studies, filtered by kind, status, party and service area' })
+  @ApiOperation({ summary: 'The arrangement register: federations, joint committees, agreements and studies, filtered by kind, status, party (ever a party, or a party on day `on`) and service area' })
   @ApiOkResponse({ type: [ArrangementSummaryDto] })
   async list(@Query() query: ArrangementsQueryDto) {
     await this.scope.consistent(query);
-    const { kind, status, party, serviceArea } = query;
-    return this.queries.execute<ListArrangementsQuery, ArrangementSummary[]>(new ListArrangementsQuery({ kind, status, party, serviceArea }, this.scope.today(), this.scope.knownAtMs(query)));
+    const { kind, status, party, on, serviceArea } = query;
+    return this.queries.execute<ListArrangementsQuery, ArrangementSummary[]>(new ListArrangementsQuery({ kind, status, party, on, serviceArea }, this.scope.today(), this.scope.knownAtMs(query)));
   }
 
   @Get('arrangements/:id/timeline')

@@ -15,7 +15,7 @@ function IsInstant(): PropertyDecorator {
   return ValidateBy({ name: 'isInstant', validator: { validate: isInstant, defaultMessage: () => '$property must be an ISO 8601 instant with an offset, e.g. 2019-11-01T12:00:00Z' } });
 }
 
-function IsDate(): PropertyDecorator {
+export function IsDate(): PropertyDecorator {
   return ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => '$property must be a real calendar date as YYYY-MM-DD' } });
 }
 

@@ -1,0 +1,100 @@
+import type { RecordedEvent } from '@samverkan/event-store';
+import { RegisterReadModel } from '../register-read-model';
+
+const LKP = '0580';
+const NKP = '0581';
+
+let position = 0;
+let clock = 0;
+function recorded(stream: string, type: string, data: Record<string, unknown>): RecordedEvent {
+  position += 1;
+  clock += 60_000;
+  const at = new Date(clock).toISOString();
+  return { id: `e${position}`, stream, revision: 0, position, type, data, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actor: 't', source: 't', recordedAt: at, schemaVersion: 1 }, created: at };
+}
+
+/** Given: the events, applied in order to a fresh read model. */
+function given(...events: RecordedEvent[]): RegisterReadModel {
+  const model = new RegisterReadModel();
+  for (const e of events) model.apply(e);
+  return model;
+}
+
+const formed = (id: string, effectiveFrom: string) => recorded(`federation-${id}`, 'FederationFormed', { id, name: id, form: 'federation', members: [LKP, NKP], serviceAreas: ['payroll'], decidedOn: effectiveFrom, effectiveFrom });
+const dissolved = (id: string, effectiveFrom: string) => recorded(`federation-${id}`, 'FederationDissolved', { id, decidedOn: effectiveFrom, effectiveFrom, successors: [] });
+const reviewed = (stream: string, id: string, reviewedOn: string) => recorded(stream, 'ReviewRecorded', { id, reviewedOn, outcome: 'continue' });
+const proposed = (id: string, validFrom: string, kind = 'cooperation') =>
+  recorded(`agreement-${id}`, 'AgreementProposed', { id, kind, title: id, parties: [LKP, NKP], otherParties: [], buyers: [], serviceAreas: ['payroll'], validFrom, councilApprovalRequired: false });
+const concluded = (id: string, concludedOn: string) => recorded(`agreement-${id}`, 'AgreementConcluded', { id, concludedOn });
+const rejected = (id: string, rejectedOn: string) => recorded(`agreement-${id}`, 'AgreementRejected', { id, rejectedOn, municipality: LKP });
+
+const overdue = (model: RegisterReadModel, on: string, knownAtMs?: number) => model.attention(on, knownAtMs).filter((i) => i.kind === 'review-overdue');
+
+describe('decision: reviews are due per full term', () => {
+  it('given a federation formed mid-term (2016), when the term 2014–2018 ends, then no review is due for it', () => {
+    const model = given(formed('fed', '2016-01-01'));
+    expect(overdue(model, '2018-10-15')).toEqual([]);
+    expect(overdue(model, '2022-10-14')).toEqual([]);
+  });
+
+  it('given a federation formed mid-term, when the next full term (2018–2022) ends without a review, then it is overdue, with the item as before', () => {
+    const model = given(formed('fed', '2016-01-01'));
+    expect(overdue(model, '2022-10-15')).toEqual([
+      { kind: 'review-overdue', subject: 'federation:fed', detail: "'fed' was not reviewed during the term of office 2018-10-15 to 2022-10-14.", due: '2022-10-14' },
+    ]);
+  });
+
+  it('given a federation formed on the first day of a term (2018-10-15), then that term is due', () => {
+    const model = given(formed('fed', '2018-10-15'));
+    expect(overdue(model, '2022-10-15')).toHaveLength(1);
+  });
+
+  it('given a federation formed the day after a term began (2018-10-16), then that term is not due', () => {
+    const model = given(formed('fed', '2018-10-16'));
+    expect(overdue(model, '2022-10-15')).toEqual([]);
+    expect(overdue(model, '2026-10-15')).toHaveLength(1);
+  });
+
+  it('given a review within the full term, then it is not overdue', () => {
+    const model = given(formed('fed', '2016-01-01'), reviewed('federation-fed', 'fed', '2022-10-14'));
+    expect(overdue(model, '2022-10-15')).toEqual([]);
+  });
+
+  it('given a review before the term began, then it does not count for the term', () => {
+    const model = given(formed('fed', '2016-01-01'), reviewed('federation-fed', 'fed', '2018-10-14'));
+    expect(overdue(model, '2022-10-15')).toHaveLength(1);
+  });
+
+  it('given a federation dissolved after the term ended, then it is not overdue once dissolved', () => {
+    const model = given(formed('fed', '2010-01-01'), dissolved('fed', '2020-01-01'));
+    expect(overdue(model, '2019-01-01')).toHaveLength(1);
+    expect(overdue(model, '2020-01-01')).toEqual([]);
+  });
+
+  it('given an agreement in force from 2016 (concluded mid-term), then 2014–2018 is not due and 2018–2022 is', () => {
+    const model = given(proposed('agr', '2016-01-01'), concluded('agr', '2016-01-01'));
+    expect(overdue(model, '2018-10-15')).toEqual([]);
+    expect(overdue(model, '2022-10-15')).toEqual([expect.objectContaining({ subject: 'agreement:agr', due: '2022-10-14' })]);
+  });
+
+  it('given a retroactive agreement concluded after the term began, valid from before it, then that term counts as entered mid-way (in force as it stood on the first day)', () => {
+    const model = given(proposed('agr', '2018-01-01'), concluded('agr', '2019-03-01'));
+    expect(overdue(model, '2022-10-15')).toEqual([]);
+    expect(overdue(model, '2026-10-15')).toHaveLength(1);
+  });
+
+  it('given a rejected agreement, then it is never due', () => {
+    const model = given(proposed('no', '2010-01-01'), rejected('no', '2009-12-01'));
+    for (const on of ['2014-10-15', '2018-10-15', '2022-10-15', '2030-10-15']) expect(overdue(model, on)).toEqual([]);
+  });
+
+  it('given a review recorded after T, when asked as known at T, then it is overdue as the register knew it', () => {
+    position = 0;
+    clock = 0;
+    const form = formed('fed', '2016-01-01');
+    const T = clock + 30_000;
+    const model = given(form, reviewed('federation-fed', 'fed', '2020-05-01'));
+    expect(overdue(model, '2022-10-15', T)).toHaveLength(1);
+    expect(overdue(model, '2022-10-15')).toEqual([]);
+  });
+});
