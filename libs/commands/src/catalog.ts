@@ -1,5 +1,5 @@
-import { Unknowns } from '@samverkan/domain';
-import { regionName } from '@samverkan/reference-data';
+import { NamedMunicipality, partyNameKey, Unknowns } from '@samverkan/domain';
+import { loadMunicipalities, regionName } from '@samverkan/reference-data';
 
 type Named = { municipalities?: readonly string[]; serviceAreas?: readonly string[]; regions?: readonly string[] };
 
@@ -28,6 +28,18 @@ export abstract class Catalog {
     return this.lookUp(named);
   }
 
+  /**
+   * The names among these that name a municipality of the reference data, with its code: its name
+   * ("Linköping"), or the name of its council ("Linköpings kommun", "Linköping kommun", "Malmö stad"),
+   * compared as `partyNameKey` compares them. For the decider, which refuses them (a party is one party).
+   */
+  municipalitiesNamed(names: readonly string[]): NamedMunicipality[] {
+    return names.flatMap((name) => {
+      const code = municipalityCodesByName().get(partyNameKey(name));
+      return code === undefined ? [] : [{ name, code }];
+    });
+  }
+
   private lookUp(named: Named): Unknowns {
     return {
       municipalities: (named.municipalities ?? []).filter((code) => !this.hasMunicipality(code)),
@@ -35,4 +47,13 @@ export abstract class Catalog {
       regions: (named.regions ?? []).filter((code) => regionName(code) === undefined),
     };
   }
+}
+
+let codesByName: Map<string, string> | undefined;
+
+function municipalityCodesByName(): Map<string, string> {
+  codesByName ??= new Map(
+    loadMunicipalities().flatMap(({ code, name }) => [name, `${name} kommun`, `${name}${name.endsWith('s') ? '' : 's'} kommun`, `${name} stad`].map((n) => [partyNameKey(n), code] as const)),
+  );
+  return codesByName;
 }

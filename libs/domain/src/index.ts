@@ -3,6 +3,7 @@ export * from './shared/domain-error';
 export * from './shared/decider';
 export * from './shared/provider-basis';
 export * from './shared/facts';
+export * from './shared/parties';
 export * from './shared/terms-of-office';
 
 export * from './municipality/municipality.events';

@@ -23,7 +23,11 @@ export class ProposeAgreementDto {
   @EnumField(AGREEMENT_KINDS, 'A service agreement (avtalssamverkan), a letter of intent (avsiktsförklaring) or a cooperation agreement (samverkansavtal)', 'service') kind!: (typeof AGREEMENT_KINDS)[number];
   @TextField('Title', 'Linköping buys payroll and HR administration from Norrköping') title!: string;
   @MunicipalityCodesField('Party municipalities (SCB codes)', ['0580', '0581']) parties!: string[];
-  @OptionalTextsField('Parties that are not municipalities (a region, a company), by name', ['Region Östergötland']) otherParties?: string[];
+  @OptionalTextsField(
+    'Parties without a code (a state agency, a company, an association), by name; each signs by that name. A party is one party: a municipality is named by its code in parties, never here, and a region that provides is named by its code in provider, not here too (400). A region named here takes part and signs by its county code',
+    ['Tillväxtverket'],
+  )
+  otherParties?: string[];
   @NestedField(() => ProviderDto, 'Who performs the service: required for a service agreement, absent otherwise; a providing municipality is among the parties', { optional: true }) provider?: ProviderDto;
   @OptionalMunicipalityCodesField('The buying municipalities of a service agreement, among the parties', ['0580']) buyers?: string[];
   @ServiceAreasField('The service areas it covers (a service agreement needs at least one)', ['payroll', 'hr-administration'], 0) serviceAreas!: string[];
@@ -55,6 +59,7 @@ export const ProposeAgreementHandler = handler(ProposeAgreementCommand, async ({
       ...body,
       id,
       otherParties: body.otherParties ?? [],
+      municipalitiesNamed: catalog.municipalitiesNamed(body.otherParties ?? []),
       provider,
       buyers,
       idTakenBy: await arrangements.kindOf(id),

@@ -5,7 +5,17 @@ import { RecordReview } from '../federation/federation.commands';
 import { ResolvedBases } from '../provisions/coverage';
 import { AgreementTerms, CouncilOutcome } from './agreement.events';
 
-export type ProposeAgreement = { type: 'ProposeAgreement' } & AgreementTerms & CreateFacts;
+/**
+ * `municipalitiesNamed`: the entries of `otherParties` that name a municipality, each with its code, as
+ * the caller found them in the catalog's names (a party is one party: the decider refuses them).
+ */
+export type ProposeAgreement = { type: 'ProposeAgreement' } & AgreementTerms & CreateFacts & { municipalitiesNamed?: readonly NamedMunicipality[] };
+
+/** An entry of `otherParties` that is the name of a municipality, and the municipality's code. */
+export interface NamedMunicipality {
+  name: string;
+  code: string;
+}
 
 export type SignAgreement = { type: 'SignAgreement'; party: string; signedOn: CalendarDate };
 

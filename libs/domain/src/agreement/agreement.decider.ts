@@ -2,6 +2,7 @@ import { maxDate } from '../shared/calendar-date';
 import { Decider } from '../shared/decider';
 import { assertNever, FieldError, refuse, refuseFields } from '../shared/domain-error';
 import { assertFederationsKnown, assertKnown, assertNew } from '../shared/facts';
+import { regionCodeOfName } from '../shared/parties';
 import { assertDistinctSuccessors } from '../shared/provider-basis';
 import { assertBasisCovers, ResolvedBases } from '../provisions/coverage';
 import { AgreementCommand, ProposeAgreement } from './agreement.commands';
@@ -42,8 +43,9 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
     // true, so a refused command sent again (refusals are not stored) gets the same refusal, on
     // any instance, even after another council has rejected the agreement meanwhile.
     case 'SignAgreement': {
-      if (!signatories(state).includes(command.party)) refuse('not-a-party', `${command.party} is not a party to '${state.id}'; only parties sign.`);
-      if (state.signatures.some((s) => s.party === command.party)) refuse('already-signed', `${command.party} has already signed '${state.id}'.`);
+      const hasSigned = state.signatures.some((s) => s.party === command.party);
+      if (!hasSigned && !signatories(state).includes(command.party) && !closesRecordedTwice(state, command.party)) refuse('not-a-party', `${command.party} is not a party to '${state.id}'; only parties sign.`);
+      if (hasSigned) refuse('already-signed', `${command.party} has already signed '${state.id}'.`);
       assertOpenForDecisions(state);
       const signed: AgreementEvent = { type: 'AgreementSigned', data: { id: state.id, party: command.party, signedOn: command.signedOn } };
       return withConclusion(state, signed);
@@ -90,6 +92,7 @@ function decide(command: AgreementCommand, state: AgreementState): AgreementEven
  * provider) and service areas; a letter of intent or a cooperation agreement has no provider and no buyers.
  */
 function assertProposalFields(command: ProposeAgreement): void {
+  refuseFields(partiesNamedTwice(command));
   if (signatories(command).length < 2) refuse('too-few-members', 'An agreement needs at least two parties (a providing federation or region is one).');
   const service = command.kind === 'service';
   const errors: FieldError[] = [];
@@ -100,11 +103,58 @@ function assertProposalFields(command: ProposeAgreement): void {
   refuseFields(errors);
 }
 
+/**
+ * A party is one party (domain.md, Decisions): a municipality or region is named by its code, once, and
+ * `otherParties` holds only parties without a code. An entry that names a municipality (by the catalog's
+ * names, gathered by the caller) belongs among `parties`; one that names the providing region names it twice;
+ * two entries that name one region name it twice. A region named only there takes part and signs by its code.
+ */
+function partiesNamedTwice(command: ProposeAgreement): FieldError[] {
+  const errors: FieldError[] = [];
+  const parties = new Set(command.parties);
+  const municipalities = new Map((command.municipalitiesNamed ?? []).map((m) => [m.name, m.code]));
+  const regionsNamed = new Set<string>();
+  command.otherParties.forEach((name, i) => {
+    const field = `otherParties[${i}]`;
+    const municipality = municipalities.get(name);
+    if (municipality !== undefined) {
+      errors.push({
+        field,
+        message: parties.has(municipality)
+          ? `'${name}' is the party municipality ${municipality}, already named by its code in parties; a party is named once`
+          : `'${name}' is the municipality ${municipality}: name it by its code in parties, not in otherParties`,
+      });
+      return;
+    }
+    const region = regionCodeOfName(name);
+    if (region === undefined) return;
+    if (command.provider?.kind === 'region' && command.provider.code === region) {
+      errors.push({ field, message: `'${name}' is the providing region ${region}, already named by its code in provider; a party is named once` });
+    } else if (regionsNamed.has(region)) {
+      errors.push({ field, message: `'${name}' names the region ${region} a second time; a party is named once` });
+    }
+    regionsNamed.add(region);
+  });
+  return errors;
+}
+
 function assertWellFormed(command: ProposeAgreement): void {
   const parties = new Set(command.parties);
   if (command.validUntil !== undefined && command.validUntil < command.validFrom) refuse('dates-out-of-order', `validUntil ${command.validUntil} is before validFrom ${command.validFrom}.`);
   for (const buyer of command.buyers) if (!parties.has(buyer)) refuse('not-a-party', `The buyer ${buyer} is not among the parties.`);
   if (command.provider?.kind === 'municipality' && !parties.has(command.provider.code)) refuse('not-a-party', `The provider ${command.provider.code} is not among the parties.`);
+}
+
+/**
+ * An agreement recorded before "a party is one party" with its providing region named also in otherParties
+ * signs once, by the region's code (derived on read, `signatories`). One such agreement may have had the
+ * code's signature, and every other, but not the name's that the old rule also waited for: complete by the
+ * rule of today, yet never concluded. The name may still sign it then, and that signature concludes it.
+ */
+function closesRecordedTwice(state: AgreementState, party: string): boolean {
+  if (state.status !== 'proposed' || state.provider?.kind !== 'region' || !state.otherParties.includes(party)) return false;
+  if (regionCodeOfName(party) !== state.provider.code || state.signatures.some((s) => s.party === party)) return false;
+  return missingSignatures(state).length === 0 && missingCouncilDecisions(state).length === 0;
 }
 
 function assertOpenForDecisions(state: AgreementState): void {

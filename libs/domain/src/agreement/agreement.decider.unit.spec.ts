@@ -186,16 +186,18 @@ describe('agreement decider: signatures (rule 6)', () => {
       .then([signed(AGR, FED, '2019-12-03'), concluded(AGR, '2019-12-03')]);
   });
 
+  // Changed with "a party is one party" (domain.md, Decisions): the providing region signs once, by its
+  // code; its name in otherParties (refused since, recorded before) is not a second signatory.
   it('a providing region and parties that are not municipalities sign too', () => {
     const regional = agreementProposed({
       parties: [LINKOPING],
-      otherParties: ['Region Östergötland'],
+      otherParties: ['Tillväxtverket'],
       provider: { kind: 'region', code: '05' },
       councilApprovalRequired: false,
     });
-    agreement.given([regional]).when(sign('Region Östergötland', '2019-12-01')).then([signed(AGR, 'Region Östergötland', '2019-12-01')]);
+    agreement.given([regional]).when(sign('Tillväxtverket', '2019-12-01')).then([signed(AGR, 'Tillväxtverket', '2019-12-01')]);
     agreement
-      .given([regional, signed(AGR, 'Region Östergötland', '2019-12-01'), signed(AGR, LINKOPING, '2019-12-02')])
+      .given([regional, signed(AGR, 'Tillväxtverket', '2019-12-01'), signed(AGR, LINKOPING, '2019-12-02')])
       .when(sign('05', '2019-12-01'))
       .then([signed(AGR, '05', '2019-12-01'), concluded(AGR, '2019-12-02')]);
   });

@@ -12,7 +12,11 @@ export interface AgreementTerms {
   title: string;
   /** Party municipalities (SCB codes). */
   parties: string[];
-  /** Parties that are not municipalities (a region, a company, a federation), by name. */
+  /**
+   * Parties without a code (a state agency, a company, an association), by name; each signs by it. A region
+   * named here signs by its county code (`signatories`); since "a party is one party", a municipality and the
+   * providing region are never named here (events recorded before may name the providing region: it signs once).
+   */
   otherParties: string[];
   provider?: ProviderRef;
   buyers: string[];

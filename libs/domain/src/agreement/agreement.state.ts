@@ -1,4 +1,5 @@
 import { addDays, CalendarDate, minDate } from '../shared/calendar-date';
+import { regionCodeOfName } from '../shared/parties';
 import { Successor } from '../shared/provider-basis';
 import { Review } from '../federation/federation.state';
 import { AgreementTerms, CouncilOutcome } from './agreement.events';
@@ -34,9 +35,11 @@ export const initialAgreementState: AgreementState = {
 /**
  * Who must sign: every party municipality, every other party, and the provider when it is
  * not a municipality (a federation or region is a party to what it provides under). Only these sign (rule 6).
+ * A party is one party: a region signs by its county code, also when `otherParties` names it (as the
+ * register accepted before that decision, even besides the same region as provider: it signs once, by its code).
  */
 export function signatories(state: Pick<AgreementState, 'parties' | 'otherParties' | 'provider'>): string[] {
-  const all = [...state.parties, ...state.otherParties];
+  const all = [...state.parties, ...state.otherParties.map((name) => regionCodeOfName(name) ?? name)];
   if (state.provider?.kind === 'federation') all.push(state.provider.id);
   if (state.provider?.kind === 'region') all.push(state.provider.code);
   return [...new Set(all)];

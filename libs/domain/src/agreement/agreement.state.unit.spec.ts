@@ -4,12 +4,15 @@ import { agreementEndsOn, agreementInForceOn, missingCouncilDecisions, missingSi
 const AGR = 'lkp-buys-payroll-2020';
 
 describe('agreement state', () => {
-  it('signatories: party municipalities, other parties and a providing federation or region, once each', () => {
-    expect(signatories({ parties: [LINKOPING, NORRKOPING], otherParties: ['Region Östergötland'], provider: { kind: 'municipality', code: NORRKOPING } })).toEqual([
+  it('signatories: party municipalities, other parties and a providing federation or region, once each; a region by its code', () => {
+    expect(signatories({ parties: [LINKOPING, NORRKOPING], otherParties: ['Tillväxtverket', 'Region Östergötland'], provider: { kind: 'municipality', code: NORRKOPING } })).toEqual([
       LINKOPING,
       NORRKOPING,
-      'Region Östergötland',
+      'Tillväxtverket',
+      '05',
     ]);
+    // Recorded before "a party is one party": the providing region also named in otherParties signs once, by its code.
+    expect(signatories({ parties: [LINKOPING], otherParties: ['Region Skåne'], provider: { kind: 'region', code: '12' } })).toEqual([LINKOPING, '12']);
     expect(signatories({ parties: [LINKOPING], otherParties: [], provider: { kind: 'federation', id: 'f' } })).toEqual([LINKOPING, 'f']);
     expect(signatories({ parties: [LINKOPING], otherParties: ['05'], provider: { kind: 'region', code: '05' } })).toEqual([LINKOPING, '05']);
   });

@@ -6,7 +6,7 @@ import { FederationEvent, FederationForm } from '../federation/federation.events
 import { FederationState } from '../federation/federation.state';
 import { agreementDecider } from '../agreement/agreement.decider';
 import { AgreementEvent, AgreementProposed, AgreementTerms } from '../agreement/agreement.events';
-import { AgreementState } from '../agreement/agreement.state';
+import { AgreementState, signatories } from '../agreement/agreement.state';
 import { ResolvedBases } from '../provisions/coverage';
 import { KnownArrangements, TimelineTransfer } from '../provisions/provision-timeline';
 
@@ -95,9 +95,7 @@ export function terminated(id: string, effectiveFrom: CalendarDate, successors: 
 export function concludedAgreement(overrides: Partial<AgreementProposed['data']> = {}, on: CalendarDate = '2019-12-15'): AgreementEvent[] {
   const proposed = agreementProposed(overrides);
   const data = (proposed as Extract<AgreementEvent, { type: 'AgreementProposed' }>).data;
-  const signers = [...data.parties, ...data.otherParties];
-  if (data.provider?.kind === 'federation') signers.push(data.provider.id);
-  if (data.provider?.kind === 'region') signers.push(data.provider.code);
+  const signers = signatories(data);
   return [
     proposed,
     ...signers.map((p) => signed(data.id, p, on)),

@@ -20,7 +20,8 @@ export const FEDERATION_IDS = ['fed-a', 'fed-b'] as const;
 export const AGREEMENT_IDS = ['agr-a', 'agr-b'] as const;
 export const STUDY_IDS = ['study-a'] as const;
 export const MILESTONE_IDS = ['m1', 'm2'] as const;
-export const OTHER_PARTIES = ['Region Östergötland'] as const;
+/** A party without a code, which signs by its name (a region signs by its code: domain.md, Decisions, a party is one party). */
+export const OTHER_PARTIES = ['Tillväxtverket'] as const;
 
 /** Few dates, many collisions, with the boundaries rule 4 cares about (31 Dec / 1 Jan). */
 export const DATES = ['2018-01-01', '2018-07-01', '2019-01-01', '2019-06-15', '2019-12-31', '2020-01-01', '2020-07-01', '2021-01-01', '2021-12-31', '2022-01-01', '2022-12-31', '2023-01-01', '2024-01-01'] as const;
