@@ -17,8 +17,13 @@ interface PageElement {
   id: string;
   getAttribute(name: string): string | null;
 }
-declare const window: { noReload?: boolean };
-declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement>; activeElement: PageElement | null; documentElement: { lang: string } };
+declare const window: { noReload?: boolean; innerWidth: number };
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  activeElement: PageElement | null;
+  documentElement: { lang: string; scrollWidth: number };
+};
 declare const sessionStorage: { getItem(key: string): string | null };
 declare const localStorage: Record<string, string>;
 
@@ -375,6 +380,173 @@ if (!CHROMIUM) {
       await expect(cspViolations(olderPage)).resolves.toEqual([]);
       expect(olderErrors).toEqual([]);
       await older.close();
+    });
+
+    /** Opens a path in Swedish (an earlier test leaves the page in English). */
+    const openInSwedish = async (path: string) => {
+      await page.evaluate(() => (localStorage['samverkan.lang'] = 'sv'));
+      await page.goto(`${running.url}${path}`);
+    };
+
+    it('says "not live" where nothing is followed (a past "known at", an unknown arrangement) instead of connecting for good', async () => {
+      const liveState = page.locator('header .live-state');
+      await openInSwedish(`/?county=05&on=2020-06-01&knownAt=${encodeURIComponent(runs.s1.marks['after-proposal'])}`);
+      await matrixOn('2020-06-01');
+      await page.waitForSelector('header .live-state[data-state="off"]');
+      await expect(liveState.textContent()).resolves.toBe('Inte direkt');
+      await expect(liveState.getAttribute('data-live')).resolves.toBe('false');
+      // Back to now: the feed is followed again.
+      await page.getByRole('button', { name: 'Nu', exact: true }).click();
+      await page.waitForSelector('header .live-state[data-state="live"]');
+      // An unknown arrangement: a clear "not found", and the header does not say "Ansluter…".
+      await page.goto(`${running.url}/arrangements/no-such-arrangement`);
+      await page.getByTestId('arrangement-not-found').waitFor();
+      await expect(page.locator('main h1').textContent()).resolves.toBe('Samverkansformen hittades inte');
+      await expect(page.locator('main [role=alert]').textContent()).resolves.toContain('no-such-arrangement');
+      await page.waitForSelector('header .live-state[data-state="off"]');
+      await expect(liveState.textContent()).resolves.not.toContain('Ansluter');
+      // And an unknown path.
+      await page.goto(`${running.url}/no/such/page`);
+      await expect(page.locator('main h1').textContent()).resolves.toBe('Sidan hittades inte');
+      await page.waitForSelector('header .live-state[data-state="off"]');
+    });
+
+    it('tells the reader about URL parameters it cannot use, and shows what it falls back to', async () => {
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+      await openInSwedish('/?county=99&on=2020-02-30');
+      const bad = page.getByTestId('bad-params');
+      await bad.waitFor();
+      await expect(bad.getAttribute('role')).resolves.toBe('alert');
+      await expect(bad.locator('li[data-param=on]').textContent()).resolves.toBe(`Adressens datum ”2020-02-30” finns inte. Visar i dag, ${today}.`);
+      await expect(bad.locator('li[data-param=county]').textContent()).resolves.toBe('Det finns inget län med koden ”99” (adressens län). Visar alla län.');
+      // The fallbacks, visibly: today's matrix of every county, the county box on "all counties".
+      await matrixOn(today);
+      await expect(page.getByTestId('on-output').textContent()).resolves.toBe(today);
+      await expect(page.locator('#county').inputValue()).resolves.toBe('');
+      await expect(page.locator('tr.county-row').count()).resolves.toBeGreaterThan(1);
+      await expect(page.locator('.empty').count()).resolves.toBe(0);
+      // The attention list: an unknown kind and a "known at" that is not a time.
+      await page.goto(`${running.url}/attention?on=2020-06-01&knownAt=yesterday&kind=nope`);
+      await page.getByTestId('attention-list').waitFor();
+      await expect(bad.locator('li').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-param')))).resolves.toEqual(['knownAt', 'kind']);
+      await expect(bad.textContent()).resolves.toContain('”yesterday”');
+      await expect(page.getByTestId('known-at-banner').count()).resolves.toBe(0);
+      // A good address has no such message.
+      await page.goto(`${running.url}/?county=05&on=2020-06-01`);
+      await matrixOn('2020-06-01');
+      await expect(bad.count()).resolves.toBe(0);
+    });
+
+    it('shows "known at" and the recorded times to the millisecond, so the two sides of a mark differ', async () => {
+      await openInSwedish('/?county=05&on=2020-06-01&knownAt=2030-01-01T00:00:00.250Z');
+      const banner = page.getByTestId('known-at-banner');
+      await banner.waitFor();
+      await expect(banner.locator('time').textContent()).resolves.toBe('2030-01-01 00:00:00,250');
+      // The events of the log: to the millisecond where they have one.
+      await page.goto(`${running.url}/arrangements/lkp-buys-payroll-2020`);
+      await page.waitForSelector('[data-testid=arrangement] table.list tbody time');
+      const times = await page.locator('[data-testid=arrangement] table.list tbody time').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('dateTime'), n.textContent]));
+      expect(times.length).toBeGreaterThan(1);
+      for (const [iso, text] of times) {
+        const ms = new Date(iso as string).toISOString().slice(20, 23);
+        expect(text).toBe(`${(iso as string).slice(0, 10)} ${new Date(iso as string).toISOString().slice(11, 19)}${ms === '000' ? '' : `,${ms}`}`);
+      }
+      // The mark after the proposal lies between two events; shown, the mark and both events differ.
+      const mark = runs.s1.marks['after-proposal'];
+      await page.goto(`${running.url}/?county=05&on=2020-06-01&knownAt=${encodeURIComponent(mark)}`);
+      const shown = await banner.locator('time').textContent();
+      const ms = new Date(mark).toISOString().slice(20, 23);
+      expect(shown).toBe(`${mark.slice(0, 10)} ${mark.slice(11, 19)}${ms === '000' ? '' : `,${ms}`}`);
+    });
+
+    it('Esc closes the history, an in-app link moves focus to the new heading, and a date before 2000 is told at the slider', async () => {
+      await openInSwedish('/?county=05&on=2020-06-01&cell=0580:payroll');
+      await page.getByTestId('cell-detail').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'detail-heading');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid=cell-detail]', { state: 'detached' });
+      expect(new URL(page.url()).searchParams.get('cell')).toBeNull();
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-code') === '0580' && document.activeElement?.getAttribute('data-area') === 'payroll');
+
+      // An in-app link: focus on the new view's main heading, not on the body (nor left on the link).
+      await page.getByRole('link', { name: 'Bevakningslista', exact: true }).click();
+      await page.getByTestId('attention-list').waitFor();
+      await page.waitForFunction(() => document.activeElement !== null && document.activeElement === document.querySelector('main h1'));
+      // Also when the view loads first.
+      await page.getByRole('link', { name: 'Samverkansformer', exact: true }).click();
+      await page.waitForSelector('table.list');
+      await page.waitForFunction(() => document.activeElement !== null && document.activeElement === document.querySelector('main h1'));
+
+      // Before 2000: the slider rests at 2000-01-01 and says so.
+      await page.goto(`${running.url}/?county=05&on=1995-06-01`);
+      await matrixOn('1995-06-01');
+      const outside = page.getByTestId('slider-outside');
+      await expect(outside.textContent()).resolves.toBe('1995-06-01 ligger utanför skjutreglaget (2000–2030): reglaget står vid 2000-01-01. Matrisen visar 1995-06-01.');
+      await expect(page.locator('#on-slider').inputValue()).resolves.toBe('0');
+      await expect(page.locator('#on-slider').getAttribute('aria-valuetext')).resolves.toBe('1995-06-01 (utanför reglaget, som står vid 2000-01-01)');
+      await expect(page.locator('#on-slider').getAttribute('aria-describedby')).resolves.toContain('on-slider-outside');
+      await page.fill('#on-date', '2020-06-01');
+      await matrixOn('2020-06-01');
+      await expect(outside.count()).resolves.toBe(0);
+    });
+
+    it('shows that the matrix is being fetched again while the old one is still on screen', async () => {
+      await openInSwedish('/?on=2020-06-01');
+      await matrixOn('2020-06-01');
+      const busy = page.getByTestId('matrix-busy');
+      await expect(busy.getAttribute('data-busy')).resolves.toBe('false');
+      // The whole-country answer takes 0.5–1 s; here it is held back for 1.5 s so the cue can be seen.
+      await page.route('**/v1/matrix?*', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      try {
+        await page.fill('#on-date', '2020-06-02');
+        await page.waitForSelector('[data-testid=matrix-busy][data-busy=true]');
+        await expect(busy.textContent()).resolves.toContain('Uppdaterar matrisen…');
+        await expect(busy.getAttribute('role')).resolves.toBe('status');
+        await expect(page.getByTestId('matrix-scroll').getAttribute('aria-busy')).resolves.toBe('true');
+        await expect(busy.isVisible()).resolves.toBe(true);
+        await matrixOn('2020-06-02');
+        await page.waitForSelector('[data-testid=matrix-busy][data-busy=false]');
+        await expect(page.getByTestId('matrix-scroll').getAttribute('aria-busy')).resolves.toBe('false');
+      } finally {
+        await page.unrouteAll({ behavior: 'wait' });
+      }
+    });
+
+    it('fits a 390 px wide phone: no sideways scrolling of the page, and the event log scrolls by keyboard', async () => {
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sv-SE', timezoneId: 'UTC' });
+      await phone.addInitScript(RECORD_CSP_VIOLATIONS);
+      await phone.addInitScript(`sessionStorage.setItem('samverkan.apiKey', ${JSON.stringify(ADMIN_KEY)});`);
+      const small = await phone.newPage();
+      try {
+        await small.goto(`${running.url}/?on=2026-12-02`);
+        await small.waitForSelector('table.matrix[data-on="2026-12-02"]');
+        await small.screenshot({ path: join(ARTIFACTS, 'matrix-390.png'), fullPage: false });
+        const widths = await small.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+        expect(widths.scroll).toBeLessThanOrEqual(widths.viewport);
+        for (const control of [small.getByRole('link', { name: 'Bevakningslista', exact: true }), small.getByRole('button', { name: 'Nu', exact: true }), small.locator('#on-date'), small.getByTestId('on-output')]) {
+          const box = await control.boundingBox();
+          expect(box).not.toBeNull();
+          expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 390).toBe(true);
+        }
+        // The date on one line (an inline element has a box per line).
+        await expect(small.getByTestId('on-output').evaluate((n) => n.getClientRects().length)).resolves.toBe(1);
+        // The arrangement's log: wider than the screen, so its scroll box is a named tab stop.
+        await small.goto(`${running.url}/arrangements/lkp-buys-payroll-2020`);
+        const log = small.getByTestId('log-scroll');
+        await log.waitFor();
+        await expect(log.getAttribute('tabindex')).resolves.toBe('0');
+        await expect(log.getAttribute('aria-labelledby')).resolves.toBe('log-heading');
+        const violations = await seriousAxeViolations(small);
+        expect(violations).toEqual([]);
+        const arrangementWidths = await small.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+        expect(arrangementWidths.scroll).toBeLessThanOrEqual(arrangementWidths.viewport);
+        await expect(cspViolations(small)).resolves.toEqual([]);
+      } finally {
+        await phone.close();
+      }
     });
 
     it('axe-core finds no serious or critical violations on any view', async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { auth } from './api';
-import { Reference, ReferenceContext, useApi, useAuthVersion } from './hooks';
+import { LiveState, Reference, ReferenceContext, useApi, useAuthVersion } from './hooks';
 import { I18nContext, Lang, i18nFor, initialLang, rememberLang } from './i18n';
 import { Route, useRoute, withParams } from './router';
 import { Municipality, ServiceArea } from './types';
@@ -29,8 +29,12 @@ export function App() {
   const i18n = useMemo(() => i18nFor(lang), [lang]);
   const { l } = i18n;
   const { needsKey, version } = useAuthVersion();
-  const [live, setLive] = useState(false);
+  const [liveState, setLive] = useState<LiveState>('connecting');
   const page = pageOf(route);
+  // The page of an unknown path follows nothing.
+  useEffect(() => {
+    if (page.name === 'not-found') setLive('off');
+  }, [page.name]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -49,7 +53,7 @@ export function App() {
   );
 
   useEffect(() => {
-    const titles: Record<Page['name'], string> = { matrix: l.navMatrix, attention: l.navAttention, arrangements: l.navArrangements, arrangement: l.arrangements, 'not-found': l.notFound };
+    const titles: Record<Page['name'], string> = { matrix: l.navMatrix, attention: l.navAttention, arrangements: l.navArrangements, arrangement: l.arrangements, 'not-found': l.pageNotFound };
     document.title = `${titles[page.name]} · Samverkan`;
   }, [page.name, lang]);
 
@@ -60,6 +64,11 @@ export function App() {
     { href: keep('/arrangements'), label: l.navArrangements, current: page.name === 'arrangements' || page.name === 'arrangement' },
     { href: keep('/attention'), label: l.navAttention, current: page.name === 'attention' },
   ];
+
+  // Without a key nothing is fetched, so nothing is followed either.
+  const shownLive: LiveState = needsKey ? 'off' : liveState;
+  const liveLabel: Record<LiveState, string> = { live: l.live, connecting: l.connecting, off: l.notLive };
+  const liveTitle: Record<LiveState, string> = { live: l.liveTitle, connecting: l.connectingTitle, off: l.notLiveTitle };
 
   const ready = municipalities.data && serviceAreas.data;
   const referenceError = municipalities.error ?? serviceAreas.error;
@@ -74,7 +83,10 @@ export function App() {
   else
     body = (
       <div class="page">
-        <p>{l.notFound}</p>
+        <h1>{l.pageNotFound}</h1>
+        <p class="error" role="alert">
+          {l.pageNotFoundDetail} <code>{route.path}</code>
+        </p>
         <Link href="/">{l.back}</Link>
       </div>
     );
@@ -105,9 +117,9 @@ export function App() {
             </ul>
           </nav>
           <div class="tools">
-            <span class={`live-state${live && !needsKey ? ' on' : ''}`} role="status" data-live={live && !needsKey ? 'true' : 'false'} title={live ? l.liveTitle : l.connectingTitle}>
+            <span class={`live-state ${shownLive}`} role="status" data-live={shownLive === 'live' ? 'true' : 'false'} data-state={shownLive} title={liveTitle[shownLive]}>
               <span class="dot" aria-hidden="true" />
-              {live && !needsKey ? l.live : l.connecting}
+              {liveLabel[shownLive]}
             </span>
             <button type="button" class="button subtle" lang={lang === 'sv' ? 'en' : 'sv'} aria-label={l.switchToLabel} onClick={() => setLang(lang === 'sv' ? 'en' : 'sv')} data-testid="language">
               {l.switchTo}

@@ -82,6 +82,19 @@ export function formatInstant(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
 }
 
+/**
+ * An instant for people, in the browser's time zone, as the locale writes date and time: to
+ * the millisecond when it has milliseconds (a "known at" mark and the events on either side of
+ * it within the same second must not look alike), else to the second.
+ */
+export function formatRecorded(iso: string, locale: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+  if (d.getMilliseconds() !== 0) options.fractionalSecondDigits = 3;
+  return new Intl.DateTimeFormat(locale, options).format(d);
+}
+
 /** A span of days for a timeline axis: [startMs, endMs) with the position of a date in it, 0…1. */
 export interface Axis {
   startMs: number;

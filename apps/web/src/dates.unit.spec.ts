@@ -1,6 +1,14 @@
-import { SLIDER_MAX, addDays, axisFor, dateOfSliderValue, fractionOf, fromLocalInputValue, isCalendarDate, settledDateTarget, sliderValueOf, todayInStockholm, yearTicks } from './dates';
+import { SLIDER_MAX, addDays, axisFor, dateOfSliderValue, formatRecorded, fractionOf, fromLocalInputValue, isCalendarDate, settledDateTarget, sliderValueOf, todayInStockholm, yearTicks } from './dates';
 
 describe('the dashboard’s dates', () => {
+  it('shows an instant to the millisecond when it has milliseconds, so a mark and an event in the same second differ', () => {
+    expect(formatRecorded('2020-06-01T10:00:00.250Z', 'sv-SE')).toMatch(/:00,250$/);
+    expect(formatRecorded('2020-06-01T10:00:00.250Z', 'en-GB')).toMatch(/:00\.250$/);
+    expect(formatRecorded('2020-06-01T10:00:00.000Z', 'sv-SE')).toMatch(/\d\d:\d\d:00$/);
+    expect(formatRecorded('2020-06-01T10:00:00.250Z', 'sv-SE')).not.toBe(formatRecorded('2020-06-01T10:00:00.251Z', 'sv-SE'));
+    expect(formatRecorded('not a time', 'sv-SE')).toBe('not a time');
+  });
+
   it('accepts real calendar dates only', () => {
     expect(isCalendarDate('2020-02-29')).toBe(true);
     expect(isCalendarDate('2019-02-29')).toBe(false);

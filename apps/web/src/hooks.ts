@@ -89,6 +89,16 @@ export function useLiveRefresh(path: string | null, refresh: () => void, events:
   return live;
 }
 
+/**
+ * What the header says about the page's feed: live, still connecting, or off (nothing to
+ * follow: a past "known at" cannot change, an unknown arrangement has no feed).
+ */
+export type LiveState = 'live' | 'connecting' | 'off';
+
+export function liveStateOf(path: string | null, live: boolean): LiveState {
+  return path === null ? 'off' : live ? 'live' : 'connecting';
+}
+
 /** A value that follows `value` after it has stood still for `ms`. */
 export function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);

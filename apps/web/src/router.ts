@@ -61,4 +61,47 @@ export function followLink(event: TargetedMouseEvent<HTMLAnchorElement>): void {
   event.preventDefault();
   navigate(url.pathname + url.search);
   window.scrollTo(0, 0);
+  focusMainHeadingSoon(anchor);
+}
+
+let stopWaiting: (() => void) | undefined;
+
+/**
+ * After an in-app link, focus goes to the new view's main heading (`main h1`) once it is on
+ * the page (a view may show "Loading…" first), so that keyboard and screen-reader users start
+ * at the top of the new view, not on the body. Focus that has moved elsewhere meanwhile (a
+ * view that focuses something of its own, the reader) is left where it is.
+ */
+function focusMainHeadingSoon(link: HTMLElement): void {
+  stopWaiting?.();
+  const main = document.getElementById('main');
+  if (!main) return;
+  const tryFocus = (): boolean => {
+    const active = document.activeElement;
+    const untouched = !active || active === document.body || active === main || active === link || !active.isConnected;
+    if (!untouched) return true;
+    const heading = main.querySelector<HTMLElement>('h1');
+    if (!heading) return false;
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+    return true;
+  };
+  const observer = new MutationObserver(() => {
+    if (tryFocus()) stop();
+  });
+  let frame: number | undefined;
+  const timer = setTimeout(() => stop(), 10_000);
+  const stop = () => {
+    observer.disconnect();
+    clearTimeout(timer);
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    if (stopWaiting === stop) stopWaiting = undefined;
+  };
+  stopWaiting = stop;
+  // Looked for once the new route has rendered (not before: the old view's heading is still there), then as the view fills in.
+  frame = requestAnimationFrame(() => {
+    frame = undefined;
+    if (tryFocus()) stop();
+    else observer.observe(main, { childList: true, subtree: true });
+  });
 }

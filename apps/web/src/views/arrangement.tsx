@@ -1,8 +1,8 @@
 import { ComponentChildren, Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { axisFor } from '../dates';
+import { axisFor, formatRecorded } from '../dates';
 import { areaName } from '../format';
-import { useApi, useLiveRefresh, useReference } from '../hooks';
+import { LiveState, liveStateOf, useApi, useLiveRefresh, useReference } from '../hooks';
 import { useI18n } from '../i18n';
 import { Lifecycle, LifecycleStep, agreementLifecycle, federationLifecycle, lastDayOfFederation, studyLifecycle } from '../lifecycle';
 import { AgreementState, ArrangementKind, ArrangementSummary, FederationState, StudyState, TimelineEntry } from '../types';
@@ -220,7 +220,7 @@ function VerificationSummary(props: { entries: TimelineEntry[]; verification: Re
  * lifecycle on a timeline, and the events recorded for it in the log. Updates live through
  * the domain-event feed of its stream.
  */
-export function ArrangementView(props: { id: string; authVersion: number; onLive(live: boolean): void }) {
+export function ArrangementView(props: { id: string; authVersion: number; onLive(state: LiveState): void }) {
   const { l, term, lang, locale } = useI18n();
   const reference = useReference();
   const list = useApi<ArrangementSummary[]>('/v1/arrangements', props.authVersion);
@@ -240,13 +240,15 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
     ['domain-event'],
     props.authVersion,
   );
-  useEffect(() => props.onLive(live), [live]);
+  // Until the list has answered it is not known whether there is anything to follow.
+  useEffect(() => props.onLive(list.data ? liveStateOf(feed, live) : 'connecting'), [live, feed, list.data !== undefined]);
 
   if (list.error) return <ErrorBox error={list.error} retry={list.refresh} />;
   if (!list.data) return <Loading />;
   if (!summary)
     return (
-      <div class="page">
+      <div class="page" data-testid="arrangement-not-found">
+        <h1>{l.notFoundTitle}</h1>
         <p class="error" role="alert">
           {l.notFound} <code>{props.id}</code>
         </p>
@@ -381,7 +383,8 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
         {timeline.error && <ErrorBox error={timeline.error} retry={timeline.refresh} />}
         {timeline.data && <VerificationSummary entries={timeline.data} verification={verification} />}
         {timeline.data && (
-          <div class="table-scroll">
+          // The log can be wider than a small screen: its scroll box is a tab stop of its own, named by the heading.
+          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="log-heading" data-testid="log-scroll">
             <table class="list">
               <thead>
                 <tr>
@@ -397,7 +400,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
                   <tr key={e.position}>
                     <td class="num">{e.position}</td>
                     <td>
-                      <time dateTime={e.recordedAt}>{new Date(e.recordedAt).toLocaleString(locale)}</time>
+                      <time dateTime={e.recordedAt}>{formatRecorded(e.recordedAt, locale)}</time>
                     </td>
                     <td>
                       <code>{e.type}</code>

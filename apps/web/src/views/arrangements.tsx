@@ -1,16 +1,16 @@
 import { useEffect } from 'preact/hooks';
-import { useApi, useLiveRefresh, useReference } from '../hooks';
+import { LiveState, useApi, useLiveRefresh, useReference } from '../hooks';
 import { useI18n } from '../i18n';
 import { ArrangementSummary } from '../types';
 import { Badge, ErrorBox, Link, Loading } from './common';
 
 /** Every federation, joint committee, agreement and study, linking to their pages. */
-export function ArrangementsView(props: { authVersion: number; onLive(live: boolean): void }) {
+export function ArrangementsView(props: { authVersion: number; onLive(state: LiveState): void }) {
   const { l, term } = useI18n();
   const reference = useReference();
   const list = useApi<ArrangementSummary[]>('/v1/arrangements', props.authVersion);
   const live = useLiveRefresh('/v1/subscriptions/events?streams=federation,agreement,study', list.refresh, ['domain-event'], props.authVersion);
-  useEffect(() => props.onLive(live), [live]);
+  useEffect(() => props.onLive(live ? 'live' : 'connecting'), [live]);
   const name = (code: string) => reference.municipalities.get(code)?.name ?? code;
   return (
     <div class="page">

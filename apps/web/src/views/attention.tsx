@@ -1,12 +1,12 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { query } from '../api';
-import { Reference, useApi, useLiveRefresh, useReference } from '../hooks';
+import { LiveState, Reference, liveStateOf, useApi, useLiveRefresh, useReference } from '../hooks';
 import { useI18n } from '../i18n';
 import { Route, navigate, withParams } from '../router';
 import { areaName } from '../format';
 import { ATTENTION_KINDS, ArrangementSummary, AttentionItem, AttentionKind } from '../types';
 import { ErrorBox, Link, Loading } from './common';
-import { KnownAtBanner, TimeControls, viewTime } from './time-controls';
+import { BadParams, KnownAtBanner, TimeControls, viewTime } from './time-controls';
 
 const KIND_TONE: Record<AttentionKind, string> = {
   'awaiting-signature': 'agreement',
@@ -41,16 +41,20 @@ function subjectLabel(subject: string, reference: Reference, arrangements: Arran
  * ending, lapsed provisions, overdue reviews, studies and milestones. The header counts each
  * kind (a count filters the list to its kind). Updates live through the domain-event feed.
  */
-export function AttentionView(props: { route: Route; authVersion: number; onLive(live: boolean): void }) {
+export function AttentionView(props: { route: Route; authVersion: number; onLive(state: LiveState): void }) {
   const { l, term, lang } = useI18n();
   const { route } = props;
   const reference = useReference();
-  const { on, knownAt } = viewTime(route);
-  const only = (ATTENTION_KINDS as readonly string[]).includes(route.params.get('kind') ?? '') ? (route.params.get('kind') as AttentionKind) : undefined;
+  const time = viewTime(route);
+  const { on, knownAt } = time;
+  const kindParam = route.params.get('kind') ?? '';
+  const only = (ATTENTION_KINDS as readonly string[]).includes(kindParam) ? (kindParam as AttentionKind) : undefined;
+  const invalid = kindParam && !only ? [...time.invalid, { name: 'kind' as const, value: kindParam }] : time.invalid;
   const items = useApi<AttentionItem[]>(`/v1/attention${query({ on, knownAt })}`, props.authVersion);
   const arrangements = useApi<ArrangementSummary[]>('/v1/arrangements', props.authVersion);
+  const feedPath = knownAt ? null : '/v1/subscriptions/events';
   const live = useLiveRefresh(
-    knownAt ? null : '/v1/subscriptions/events',
+    feedPath,
     () => {
       items.refresh();
       arrangements.refresh();
@@ -58,7 +62,7 @@ export function AttentionView(props: { route: Route; authVersion: number; onLive
     ['domain-event'],
     props.authVersion,
   );
-  useEffect(() => props.onLive(live), [live]);
+  useEffect(() => props.onLive(liveStateOf(feedPath, live)), [live, feedPath]);
 
   const counts = useMemo(() => {
     const c = new Map<AttentionKind, number>(ATTENTION_KINDS.map((k) => [k, 0]));
@@ -74,6 +78,7 @@ export function AttentionView(props: { route: Route; authVersion: number; onLive
           {l.attentionTitle} <span class="muted" data-testid="attention-total">{items.data ? l.attentionTotal(items.data.length) : ''}</span>
         </h1>
         <p class="lead">{l.attentionIntro}</p>
+        <BadParams invalid={invalid} />
         <ul class="counts" aria-label={l.attentionTitle}>
           {ATTENTION_KINDS.map((kind) => {
             const count = counts.get(kind) ?? 0;

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { query } from '../api';
-import { axisFor } from '../dates';
+import { axisFor, formatRecorded } from '../dates';
 import { areaName, describeProvision } from '../format';
 import { useApi, useReference } from '../hooks';
 import { useI18n } from '../i18n';
@@ -29,6 +29,20 @@ export function CellDetail(props: { code: string; area: string; on: string; know
   const current = useApi<Provision>(`${base}${query({ on: props.on, knownAt: props.knownAt })}`, props.version);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [props.code, props.area]);
+  // Esc closes the panel (focus goes back to the cell), unless something inside has used the key.
+  const close = useRef(props.onClose);
+  close.current = props.onClose;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      // Esc in a field of the page (the date, a picker) is that field's.
+      if ((event.target as Element | null)?.closest?.('input, select, textarea')) return;
+      event.preventDefault();
+      close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const entries = history.data ?? [];
   const axis = axisFor(entries.flatMap((e) => [e.from, e.to]));
@@ -65,7 +79,7 @@ export function CellDetail(props: { code: string; area: string; on: string; know
           {e.recordedAt && (
             <span>
               {' '}
-              · {l.recordedAt} <time dateTime={e.recordedAt}>{new Date(e.recordedAt).toLocaleString(locale)}</time>
+              · {l.recordedAt} <time dateTime={e.recordedAt}>{formatRecorded(e.recordedAt, locale)}</time>
             </span>
           )}
           {e.reason && (

@@ -2,13 +2,13 @@ import { TargetedKeyboardEvent, TargetedMouseEvent } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { query } from '../api';
 import { areaName, describeProvision } from '../format';
-import { useApi, useLiveRefresh, useReference } from '../hooks';
+import { LiveState, liveStateOf, useApi, useLiveRefresh, useReference } from '../hooks';
 import { I18n, useI18n } from '../i18n';
 import { Route, navigate, withParams } from '../router';
 import { Matrix, MatrixRow, ServiceArea } from '../types';
 import { CellDetail } from './cell-detail';
 import { ErrorBox, Legend, Loading } from './common';
-import { KnownAtBanner, TimeControls, viewTime } from './time-controls';
+import { BadParams, KnownAtBanner, TimeControls, viewTime } from './time-controls';
 
 interface CountyGroup {
   code: string;
@@ -49,13 +49,22 @@ function changedCells(before: Matrix | undefined, after: Matrix): Set<string> {
   return changed;
 }
 
-export function MatrixView(props: { route: Route; authVersion: number; onLive(live: boolean): void }) {
+export function MatrixView(props: { route: Route; authVersion: number; onLive(state: LiveState): void }) {
   const i18n = useI18n();
   const { l, lang } = i18n;
   const { route } = props;
   const reference = useReference();
-  const { on, knownAt } = viewTime(route);
-  const county = /^\d{2}$/.test(route.params.get('county') ?? '') ? (route.params.get('county') as string) : '';
+  const time = viewTime(route);
+  const { on, knownAt } = time;
+  const counties = useMemo(() => {
+    const byCode = new Map<string, string>();
+    for (const m of reference.municipalities.values()) byCode.set(m.countyCode, m.countyName);
+    return [...byCode.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  }, [reference]);
+  // A county the register does not know falls back to all counties, and the page says so.
+  const countyParam = route.params.get('county') ?? '';
+  const county = counties.some(([code]) => code === countyParam) ? countyParam : '';
+  const invalid = countyParam && !county ? [...time.invalid, { name: 'county' as const, value: countyParam }] : time.invalid;
   const filter = route.params.get('q') ?? '';
   const selected = route.params.get('cell') ?? '';
 
@@ -73,7 +82,7 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(li
     ['provision-changed'],
     props.authVersion,
   );
-  useEffect(() => props.onLive(live), [live]);
+  useEffect(() => props.onLive(liveStateOf(feedPath, live)), [live, feedPath]);
 
   const previous = useRef<Matrix | undefined>(undefined);
   const [flash, setFlash] = useState<Set<string>>(new Set());
@@ -87,14 +96,11 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(li
     return () => clearTimeout(timer);
   }, [matrix.data]);
 
-  const counties = useMemo(() => {
-    const byCode = new Map<string, string>();
-    for (const m of reference.municipalities.values()) byCode.set(m.countyCode, m.countyName);
-    return [...byCode.entries()].sort((a, b) => a[0].localeCompare(b[0]));
-  }, [reference]);
-
   const groups = useMemo(() => (matrix.data ? groupByCounty(matrix.data.rows, filter) : []), [matrix.data, filter]);
   const shown = groups.reduce((n, g) => n + g.rows.length, 0);
+
+  // A new answer is on its way while the old one is still shown (a whole-country refetch takes up to a second).
+  const refreshing = matrix.loading && matrix.data !== undefined;
 
   const select = (code: string, area: string) => navigate(withParams(route, { cell: cellKey(code, area) }));
   const [selCode, selArea] = selected.split(':');
@@ -103,6 +109,7 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(li
     <div class={`matrix-page${selected ? ' with-detail' : ''}`}>
       <div class="page-head">
         <h1>{l.matrixCaption}</h1>
+        <BadParams invalid={invalid} />
         <TimeControls route={route} on={on} knownAt={knownAt} />
         <div class="filters">
           <div class="control">
@@ -125,7 +132,15 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(li
         <KnownAtBanner knownAt={knownAt} />
       </div>
       <div class="matrix-body">
-        <section class="matrix-wrap" aria-labelledby="matrix-caption" aria-busy={matrix.loading ? 'true' : 'false'}>
+        <section class={`matrix-wrap${refreshing ? ' refreshing' : ''}`} aria-labelledby="matrix-caption">
+          {/* Kept on the page, so that a screen reader hears the cue when it appears; outside the busy table, so that it is not held back. */}
+          <p class="busy-cue" role="status" data-testid="matrix-busy" data-busy={refreshing ? 'true' : 'false'}>
+            {refreshing && (
+              <>
+                <span class="spinner" aria-hidden="true" /> {l.refreshing}
+              </>
+            )}
+          </p>
           {matrix.error && <ErrorBox error={matrix.error} retry={matrix.refresh} />}
           {!matrix.data && !matrix.error && <Loading />}
           {matrix.data && (
@@ -136,6 +151,7 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(li
               areas={reference.areaBySlug}
               selected={selected}
               flash={flash}
+              busy={matrix.loading}
               i18n={i18n}
               lang={lang}
               onSelect={select}
@@ -167,6 +183,7 @@ interface TableProps {
   areas: Map<string, ServiceArea>;
   selected: string;
   flash: Set<string>;
+  busy: boolean;
   i18n: I18n;
   lang: string;
   onSelect(code: string, area: string): void;
@@ -275,7 +292,7 @@ function MatrixTable(props: TableProps) {
       {props.shown === 0 ? (
         <p class="empty">{l.noMunicipalities}</p>
       ) : (
-        <div class="matrix-scroll">
+        <div class="matrix-scroll" aria-busy={props.busy ? 'true' : 'false'} data-testid="matrix-scroll">
           <table class="matrix" aria-labelledby="matrix-caption" aria-describedby="matrix-help" onKeyDown={move} onClick={onClick} data-on={matrix.on}>
             <thead>
               <tr>

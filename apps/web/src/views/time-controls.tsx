@@ -1,15 +1,48 @@
 import { TargetedKeyboardEvent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { SLIDER_FIRST, SLIDER_LAST, SLIDER_MAX, addDays, dateOfSliderValue, fromLocalInputValue, isCalendarDate, settledDateTarget, sliderValueOf, toLocalInputValue, todayInStockholm } from '../dates';
+import { SLIDER_FIRST, SLIDER_LAST, SLIDER_MAX, addDays, dateOfSliderValue, formatRecorded, fromLocalInputValue, isCalendarDate, settledDateTarget, sliderValueOf, toLocalInputValue, todayInStockholm } from '../dates';
 import { useDebounced } from '../hooks';
 import { useI18n } from '../i18n';
 import { Route, navigate, withParams } from '../router';
 
-/** The chosen date (`on`) and recording time (`knownAt`) of the URL, shared by the matrix and the attention list. */
-export function viewTime(route: Route): { on: string; knownAt: string } {
+/** A query parameter of the URL that means nothing, and what the view shows instead. */
+export interface BadParam {
+  name: 'on' | 'knownAt' | 'county' | 'kind';
+  value: string;
+  /** What is shown in its place (today's date, for `on`). */
+  fallback?: string;
+}
+
+/**
+ * The chosen date (`on`) and recording time (`knownAt`) of the URL, shared by the matrix and
+ * the attention list, with the parameters that are not a date or an instant (the view says so).
+ */
+export function viewTime(route: Route): { on: string; knownAt: string; invalid: BadParam[] } {
   const on = route.params.get('on') ?? '';
   const knownAt = route.params.get('knownAt') ?? '';
-  return { on: isCalendarDate(on) ? on : todayInStockholm(), knownAt: Number.isNaN(Date.parse(knownAt)) ? '' : knownAt };
+  const invalid: BadParam[] = [];
+  const today = todayInStockholm();
+  if (on && !isCalendarDate(on)) invalid.push({ name: 'on', value: on, fallback: today });
+  const knownAtValid = knownAt !== '' && !Number.isNaN(Date.parse(knownAt));
+  if (knownAt && !knownAtValid) invalid.push({ name: 'knownAt', value: knownAt });
+  return { on: isCalendarDate(on) ? on : today, knownAt: knownAtValid ? knownAt : '', invalid };
+}
+
+/** Tells the reader which parameters of the URL were not understood and what is shown instead. */
+export function BadParams(props: { invalid: BadParam[] }) {
+  const { l } = useI18n();
+  if (props.invalid.length === 0) return null;
+  return (
+    <div class="banner warning" role="alert" data-testid="bad-params">
+      <ul>
+        {props.invalid.map((bad) => (
+          <li key={bad.name} data-param={bad.name} data-value={bad.value}>
+            {l.badParam[bad.name](bad.value, bad.fallback ?? '')}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 /** The date controls: a slider from 2000 to 2030 with the chosen date shown and editable, and "known at". */
@@ -37,6 +70,8 @@ export function TimeControls(props: { route: Route; on: string; knownAt: string;
     setDraft(valid < SLIDER_FIRST ? SLIDER_FIRST : valid > SLIDER_LAST ? SLIDER_LAST : valid);
   };
   const years = [2000, 2005, 2010, 2015, 2020, 2025, 2030];
+  // A date outside 2000–2030 puts the slider at its end; the page says so, by the slider.
+  const outside = draft < SLIDER_FIRST ? SLIDER_FIRST : draft > SLIDER_LAST ? SLIDER_LAST : undefined;
   return (
     <div class="time-controls">
       {props.showSlider !== false && (
@@ -55,8 +90,8 @@ export function TimeControls(props: { route: Route; on: string; knownAt: string;
             step={1}
             value={sliderValueOf(draft)}
             list="on-years"
-            aria-valuetext={draft}
-            aria-describedby="on-help"
+            aria-valuetext={outside ? l.sliderOutsideValue(draft, outside) : draft}
+            aria-describedby={outside ? 'on-help on-slider-outside' : 'on-help'}
             onInput={(e) => setDraft(dateOfSliderValue(Number(e.currentTarget.value)))}
             onKeyDown={onSliderKey}
           />
@@ -72,6 +107,11 @@ export function TimeControls(props: { route: Route; on: string; knownAt: string;
               </span>
             ))}
           </div>
+          {outside && (
+            <p id="on-slider-outside" class="slider-outside" data-testid="slider-outside" data-edge={outside}>
+              {l.sliderOutside(draft, outside)}
+            </p>
+          )}
         </div>
       )}
       <div class="control">
@@ -133,7 +173,7 @@ export function KnownAtBanner(props: { knownAt: string }) {
   if (!props.knownAt) return null;
   return (
     <p class="banner" data-testid="known-at-banner">
-      {l.knownAtBanner} <time dateTime={props.knownAt}>{new Date(props.knownAt).toLocaleString(locale)}</time>
+      {l.knownAtBanner} <time dateTime={props.knownAt}>{formatRecorded(props.knownAt, locale)}</time>
     </p>
   );
 }
