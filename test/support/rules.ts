@@ -65,18 +65,33 @@ export interface LoggedTransfer {
 
 type TransferData = Omit<LoggedTransfer, 'position'>;
 
-/** The transfers in the log, corrections applied (a withdrawn or replaced transfer no longer counts; a replacement does). */
+/**
+ * The transfers in the log, corrections applied (a withdrawn or replaced transfer no longer counts; a replacement does).
+ * A correction may itself be corrected: of a transfer and everything that corrected it, the latest correction wins.
+ */
 export function transfersIn(log: readonly RecordedEvent[]): LoggedTransfer[] {
   const transfers = new Map<string, LoggedTransfer>();
+  /** The first transfer of each one's line of corrections, and the one standing for each line. */
+  const rootOf = new Map<string, string>();
+  const standing = new Map<string, string>();
   for (const e of log) {
     if (e.type === 'ServiceTransferred') {
       const d = e.data as unknown as TransferData;
       transfers.set(d.transferId, { ...d, position: e.position });
+      rootOf.set(d.transferId, d.transferId);
+      standing.set(d.transferId, d.transferId);
     }
     if (e.type === 'CorrectionRecorded') {
       const d = e.data as { corrects: { transferId: string }; replacement?: TransferData };
-      transfers.delete(d.corrects.transferId);
-      if (d.replacement) transfers.set(d.replacement.transferId, { ...d.replacement, position: e.position });
+      const root = rootOf.get(d.corrects.transferId) ?? d.corrects.transferId;
+      const stands = standing.get(root);
+      if (stands !== undefined) transfers.delete(stands);
+      standing.delete(root);
+      if (d.replacement) {
+        transfers.set(d.replacement.transferId, { ...d.replacement, position: e.position });
+        rootOf.set(d.replacement.transferId, root);
+        standing.set(root, d.replacement.transferId);
+      }
     }
   }
   return [...transfers.values()];

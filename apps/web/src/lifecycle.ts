@@ -91,20 +91,23 @@ export function lastDayOfFederation(f: Pick<FederationState, 'dissolution'>): st
 
 export function federationLifecycle(f: FederationState): Lifecycle {
   const steps: LifecycleStep[] = [];
+  const federationEnd = lastDayOfFederation(f);
   if (f.decidedOn) steps.push({ date: f.decidedOn, kind: 'formed' });
   steps.push({ date: f.effectiveFrom, kind: 'in-force' });
   for (const m of f.memberships) {
     if (m.from > f.effectiveFrom) steps.push({ date: m.from, kind: 'joined', party: m.municipality });
-    if (m.until) steps.push({ date: m.until, kind: 'left', party: m.municipality, ...(m.leftDecidedOn ? { decidedOn: m.leftDecidedOn } : {}) });
+    // `until` is a membership's last day (inclusive, as every view gives end dates); the departure takes effect the day after.
+    // A membership that ends with the federation's dissolution is not a departure.
+    if (m.until && (m.leftDecidedOn !== undefined || federationEnd === null || m.until < federationEnd)) {
+      steps.push({ date: addDays(m.until, 1), kind: 'left', party: m.municipality, ...(m.leftDecidedOn ? { decidedOn: m.leftDecidedOn } : {}) });
+    }
   }
   if (f.dissolution) steps.push({ date: f.dissolution.effectiveFrom, kind: 'dissolved', decidedOn: f.dissolution.decidedOn });
   for (const r of f.reviews) steps.push({ date: r.reviewedOn, kind: 'reviewed', note: r.note ? `${r.outcome}: ${r.note}` : r.outcome });
-  // A membership's `until` is exclusive (the day the departure takes effect); a dissolution ends every membership.
-  const federationEnd = lastDayOfFederation(f);
+  // A membership's `until` is its last day; a dissolution ends every membership.
   const end = (until?: string) => {
-    const last = until ? addDays(until, -1) : null;
-    if (last && federationEnd) return last < federationEnd ? last : federationEnd;
-    return last ?? federationEnd;
+    if (until && federationEnd) return until < federationEnd ? until : federationEnd;
+    return until ?? federationEnd;
   };
   const spans = f.memberships.map((m) => ({ label: m.municipality, from: m.from, to: end(m.until) }));
   return { steps: steps.sort(byDate), spans };

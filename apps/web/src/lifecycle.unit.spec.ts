@@ -73,9 +73,10 @@ describe("an arrangement's lifecycle", () => {
       decidedOn: '2007-06-18',
       effectiveFrom: '2008-01-01',
       memberships: [
-        { municipality: '0580', from: '2008-01-01' },
-        { municipality: '0581', from: '2008-01-01', until: '2015-01-01', leftDecidedOn: '2014-06-01' },
-        { municipality: '0582', from: '2012-01-01' },
+        // As GET /v1/federations/{id} gives them: `until` is the last day, also for members still in at the dissolution.
+        { municipality: '0580', from: '2008-01-01', until: '2019-12-31' },
+        { municipality: '0581', from: '2008-01-01', until: '2014-12-31', leftDecidedOn: '2014-06-01' },
+        { municipality: '0582', from: '2012-01-01', until: '2019-12-31' },
       ],
       dissolution: { decidedOn: '2019-12-16', effectiveFrom: '2020-01-01', successors: [] },
       reviews: [],

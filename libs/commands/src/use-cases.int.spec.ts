@@ -442,9 +442,15 @@ describe('use cases through the CommandBus (no HTTP)', () => {
     const replacementId = (correction.data.replacement as { transferId: string }).transferId;
     expect(replacementId).not.toBe(transferId);
 
-    await expectRefused(run(new CorrectTransferCommand(LINKOPING, { transferId, reason: 'Again' }, ctx())), 'already-decided');
     const withdrawn = await run(new CorrectTransferCommand(LINKOPING, { transferId: replacementId, reason: 'Withdrawn' }, ctx()));
     expect(types(withdrawn)).toEqual(['CorrectionRecorded']);
+    // Decision "corrections stay visible in the history": a correction may itself be corrected. Withdrawing
+    // again what nothing stands for decides nothing new; correcting it again with a replacement is recorded.
+    await expectRefused(run(new CorrectTransferCommand(LINKOPING, { transferId, reason: 'Again' }, ctx())), 'already-decided');
+    const again = await run(
+      new CorrectTransferCommand(LINKOPING, { transferId, reason: 'It was right, a year later', replacement: { serviceArea: 'payroll', basis: { kind: 'federation', id: FEDERATION }, decidedOn: '2008-06-18', effectiveFrom: '2010-01-01' } }, ctx()),
+    );
+    expect(types(again)).toEqual(['CorrectionRecorded']);
   });
 
   it('the service-area vocabulary grows; an existing slug is already-exists', async () => {

@@ -125,7 +125,8 @@ export interface ProvisionCells {
  * Derives the provision changes from the log, one event at a time, right after the read model
  * applied it: for the cells the event touches (`RegisterReadModel.lastTouched`) it compares the
  * step function before and after and reports the spans that are new. The cells an event touches:
- * - a transfer or a correction: its own cell;
+ * - a transfer: its own cell; a correction: the cells of what it withdraws (the transfer it names,
+ *   or the replacement standing for it) and of its replacement;
  * - an event of a federation, joint committee or agreement (which can move the day its basis
  *   ends, rule 4): every cell with a transfer on that basis, and for a federation also the cells
  *   on agreements it provides under;

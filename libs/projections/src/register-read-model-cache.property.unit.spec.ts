@@ -28,9 +28,19 @@ function recorded(e: LoggedEvent): RecordedEvent {
   return { id: e.id, stream: e.stream, revision: e.revision, position: e.position, type: e.type, data: e.data, metadata, created: e.recordedAt };
 }
 
+let correctionsOfCorrections = 0;
+
 function runPlan(items: Parameters<typeof expandPlanItem>[0][]): World {
   const world = new World(MUNICIPALITIES, SERVICE_AREAS);
   for (const item of items) for (const step of expandPlanItem(item, world)) world.run(step);
+  // The generator corrects transfers already corrected and corrections' replacements too (a correction may itself be corrected).
+  const named = new Set<string>();
+  for (const e of world.log) {
+    if (e.type !== 'CorrectionRecorded') continue;
+    if (named.has(e.data.corrects.transferId)) correctionsOfCorrections++;
+    named.add(e.data.corrects.transferId);
+    if (e.data.replacement) named.add(e.data.replacement.transferId);
+  }
   return world;
 }
 
@@ -64,7 +74,7 @@ function answers(model: RegisterReadModel, days: readonly string[], knownAtMs?: 
     for (const area of SERVICE_AREAS) out.push(model.history(code, area));
   }
   out.push(model.listArrangements({}, '2021-01-01'));
-  if (knownAtMs !== undefined) out.push(matrixText(model, days[0], undefined, knownAtMs), matrixText(model, days[0], '04', knownAtMs), model.attention(days[0], knownAtMs), model.history(MUNICIPALITIES[0], SERVICE_AREAS[0], knownAtMs));
+  if (knownAtMs !== undefined) out.push(matrixText(model, days[0], undefined, knownAtMs), matrixText(model, days[0], '04', knownAtMs), model.attention(days[0], knownAtMs), ...MUNICIPALITIES.flatMap((code) => SERVICE_AREAS.map((area) => model.history(code, area, knownAtMs))));
   if (knownAtMs !== undefined) out.push(model.listArrangements({}, '2021-01-01', knownAtMs), model.timeline(MUNICIPALITIES[0], knownAtMs), model.membershipsOf(MUNICIPALITIES[0], knownAtMs), model.listMunicipalities(undefined, knownAtMs), model.listServiceAreas(knownAtMs));
   return JSON.stringify(out);
 }
@@ -161,10 +171,11 @@ describe(`the read model's caches against fresh recomputation (seed ${SEED}; FC_
     expect(answers(model, PROBE_DAYS.slice(0, 2))).toBe(before);
   });
 
-  it('exercised what it speaks of: cached answers compared, changes after a skip, restored models, matrix texts', () => {
+  it('exercised what it speaks of: cached answers compared, changes after a skip, restored models, matrix texts, corrections of corrections', () => {
     expect(seen.cachedAnswers).toBeGreaterThan(RUNS);
     expect(seen.changesAfterSkip).toBeGreaterThan(0);
     expect(seen.restored).toBe(RUNS);
     expect(matrixTextsCompared).toBeGreaterThan(RUNS * PROBE_DAYS.length);
+    expect(correctionsOfCorrections).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,6 @@
 import { foldAsOf } from '@samverkan/shared';
-import { agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, stockholmDateOf, streams, studyDecider } from '@samverkan/domain';
+import { agreementDecider, agreementStatusView, federationDecider, membershipsAsShown, missingCouncilDecisions, missingSignatures, providingFederationId, stockholmDateOf, streams, studyDecider } from '@samverkan/domain';
 import { RecordedEvent } from '@samverkan/event-store';
-import { agreementStatus } from '@samverkan/projections';
 import { CliContext, json, out } from '../context';
 import { ServiceClient, apiKey } from '../http';
 import { CliError } from '../options';
@@ -43,7 +42,10 @@ export async function stateCommand(ctx: CliContext): Promise<number> {
   } else {
     const log = logSource(options, io.env);
     try {
-      state = foldState(kind, id, await log.stream(streams[kind](id)), options.atRevision === undefined ? undefined : Number(options.atRevision), options.knownAt, stockholmDateOf(new Date()));
+      const recorded = await log.stream(streams[kind](id));
+      const provider = kind === 'agreement' ? providingFederationId(foldAsOf(streams.agreement(id), agreementDecider, recorded).state) : undefined;
+      const providerEvents = provider === undefined ? [] : await log.stream(streams.federation(provider));
+      state = foldState(kind, id, recorded, options.atRevision === undefined ? undefined : Number(options.atRevision), options.knownAt, stockholmDateOf(new Date()), providerEvents);
     } finally {
       await log.close();
     }
@@ -60,16 +62,33 @@ export async function stateCommand(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-/** The same fold and the same shape as the service's GetArrangementStateHandler. */
-export function foldState(kind: 'federation' | 'agreement' | 'study', id: string, recorded: RecordedEvent[], atRevision: number | undefined, knownAt: string | undefined, today: string): Record<string, unknown> | undefined {
+/**
+ * The same fold and the same shape as the service's GetArrangementStateHandler. `providerEvents`:
+ * the stream of the federation an agreement is provided by (a dissolved provider ends its
+ * agreements), folded as known at the same moment as the agreement.
+ */
+export function foldState(
+  kind: 'federation' | 'agreement' | 'study',
+  id: string,
+  recorded: RecordedEvent[],
+  atRevision: number | undefined,
+  knownAt: string | undefined,
+  today: string,
+  providerEvents: RecordedEvent[] = [],
+): Record<string, unknown> | undefined {
   const asOf = { atRevision, knownAt };
   if (kind === 'federation') {
     const { state, revision } = foldAsOf(streams.federation(id), federationDecider, recorded, asOf);
-    return state.status === 'none' ? undefined : { kind: state.form, ...state, revision };
+    return state.status === 'none' ? undefined : { kind: state.form, ...state, memberships: membershipsAsShown(state), revision };
   }
   if (kind === 'agreement') {
     const { state, revision } = foldAsOf(streams.agreement(id), agreementDecider, recorded, asOf);
-    return state.status === 'none' ? undefined : { ...state, status: agreementStatus(state, today), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
+    if (state.status === 'none') return undefined;
+    const providerId = providingFederationId(state);
+    const providerKnownAt = knownAt ?? (atRevision !== undefined ? recorded.find((e) => e.revision === revision)?.metadata.recordedAt : undefined);
+    const provider = providerId === undefined ? undefined : foldAsOf(streams.federation(providerId), federationDecider, providerEvents, providerKnownAt !== undefined ? { knownAt: providerKnownAt } : {}).state;
+    const { status, endedBy } = agreementStatusView(state, today, provider?.status === 'none' ? undefined : provider);
+    return { ...state, status, ...(endedBy ? { endedBy } : {}), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
   }
   const { state, revision } = foldAsOf(streams.study(id), studyDecider, recorded, asOf);
   return state.status === 'none' ? undefined : { ...state, revision };

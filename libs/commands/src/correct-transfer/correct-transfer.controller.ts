@@ -12,7 +12,7 @@ export class ReplacementTransferDto {
 }
 
 export class CorrectTransferDto {
-  @TextField('The transferId of the ServiceTransferred event to correct', '0b6f3c52-7d8e-5a41-9f0e-3c2b1a9d8e7f', 100) transferId!: string;
+  @TextField("The transferId to correct: a ServiceTransferred's, or a correction's replacement's. One already corrected may be corrected again (a correction of a correction): the latest recorded correction wins; withdrawing what is already withdrawn is 422 already-decided", '0b6f3c52-7d8e-5a41-9f0e-3c2b1a9d8e7f', 100) transferId!: string;
   @TextField('Why it is corrected', 'Recorded on the wrong basis: Linköping buys payroll under lkp-buys-payroll-2020, not from the federation.', 2000) reason!: string;
   @NestedField(() => ReplacementTransferDto, 'The transfer that replaces it; without one the transfer is withdrawn. Both stay visible (rule 8)', { optional: true }) replacement?: ReplacementTransferDto;
 }

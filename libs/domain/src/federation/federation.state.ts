@@ -1,4 +1,4 @@
-import { CalendarDate } from '../shared/calendar-date';
+import { CalendarDate, addDays, minDate } from '../shared/calendar-date';
 import { Successor } from '../shared/provider-basis';
 import { FederationForm, ReviewOutcome } from './federation.events';
 
@@ -61,4 +61,25 @@ export function openMembership(state: FederationState, municipality: string): Me
 /** Formed and not yet dissolved on `date`. */
 export function federationInForceOn(state: FederationState, date: CalendarDate): boolean {
   return state.status !== 'none' && state.effectiveFrom <= date && (state.dissolution === undefined || date < state.dissolution.effectiveFrom);
+}
+
+/**
+ * Decision: end dates are inclusive last days, everywhere. A membership's last day: the day
+ * before its departure takes effect or, for a member when the federation is dissolved, the day
+ * before the dissolution takes effect (whichever comes first); null while neither is recorded.
+ */
+export function membershipLastDay(membership: Pick<Membership, 'until'>, federation: Pick<FederationState, 'dissolution'>): CalendarDate | null {
+  const end = minDate(membership.until, federation.dissolution?.effectiveFrom);
+  return end === undefined ? null : addDays(end, -1);
+}
+
+/** A membership as the views show it: `until` is its last day (`membershipLastDay`), absent while open. */
+export type MembershipAsShown = Omit<Membership, 'until'> & { until?: CalendarDate };
+
+/** The memberships as the federation's view shows them, with the same last days as the municipality's memberships. */
+export function membershipsAsShown(state: Pick<FederationState, 'memberships' | 'dissolution'>): MembershipAsShown[] {
+  return state.memberships.map((m) => {
+    const until = membershipLastDay(m, state);
+    return until === null ? m : { ...m, until };
+  });
 }

@@ -261,16 +261,11 @@ describe('municipality decider: corrections (rule 8)', () => {
     municipality.given([registered, wrong]).when(correct({ ...replacement, transferId: 't-1' }, fed())).thenRefuses('already-exists');
   });
 
-  it('refuses correcting the same transfer twice', () => {
-    const withdrawn: MunicipalityEvent = { type: 'CorrectionRecorded', data: { municipality: LINKOPING, corrects: { transferId: 't-1', type: 'ServiceTransferred' }, reason: 'r' } };
-    municipality.given([registered, wrong, withdrawn]).when(correct()).thenRefuses('already-decided');
-  });
-
   it('refuses correcting an unknown transfer', () => {
     municipality.given([registered, wrong]).when(correct(undefined, NO_RESOLVED_BASES, 't-9')).thenRefuses('not-found');
   });
 
-  it('a replacement can itself be corrected later, the corrected one cannot', () => {
+  it('a replacement can itself be corrected later', () => {
     const replaced: MunicipalityEvent = {
       type: 'CorrectionRecorded',
       data: { municipality: LINKOPING, corrects: { transferId: 't-1', type: 'ServiceTransferred' }, reason: 'r', replacement: facts(fedBasis, { kind: 'federation', id: FED }, '2019-02-01', 'payroll', 't-2') },
@@ -279,8 +274,62 @@ describe('municipality decider: corrections (rule 8)', () => {
       .given([registered, wrong, replaced])
       .when(correct(undefined, NO_RESOLVED_BASES, 't-2'))
       .then([{ type: 'CorrectionRecorded', data: { municipality: LINKOPING, corrects: { transferId: 't-2', type: 'ServiceTransferred' }, reason: 'Fel datum' } }]);
-    municipality.given([registered, wrong, replaced]).when(correct()).thenRefuses('already-decided');
     municipality.given([registered, wrong, replaced]).when(transfer({ kind: 'in-house' }, '2020-01-01', NO_RESOLVED_BASES, 'payroll', 't-2')).thenRefuses('already-exists');
+  });
+});
+
+describe('decision: corrections stay visible in the history', () => {
+  const wrong = transferred(facts(fedBasis, { kind: 'federation', id: FED }, '2019-01-01'));
+  const withdrawn: MunicipalityEvent = { type: 'CorrectionRecorded', data: { municipality: LINKOPING, corrects: { transferId: 't-1', type: 'ServiceTransferred' }, reason: 'r' } };
+  const replaced: MunicipalityEvent = {
+    type: 'CorrectionRecorded',
+    data: { municipality: LINKOPING, corrects: { transferId: 't-1', type: 'ServiceTransferred' }, reason: 'r', replacement: facts(fedBasis, { kind: 'federation', id: FED }, '2019-02-01', 'payroll', 't-2') },
+  };
+  const correctAgain = (replacement?: CorrectTransfer['replacement'], bases: ResolvedBases = NO_RESOLVED_BASES): CorrectTransfer => ({ type: 'CorrectTransfer', transferId: 't-1', reason: 'Fel igen', ...(replacement ? { replacement } : {}), bases });
+
+  it('given a withdrawn transfer, when it is corrected again with a replacement, then the correction is recorded (once 422 already-decided)', () => {
+    const replacement = { transferId: 't-3', serviceArea: 'payroll', basis: fedBasis, decidedOn: '2019-11-01', effectiveFrom: '2019-03-01' };
+    municipality
+      .given([registered, wrong, withdrawn])
+      .when(correctAgain(replacement, fed()))
+      .then([
+        {
+          type: 'CorrectionRecorded',
+          data: { municipality: LINKOPING, corrects: { transferId: 't-1', type: 'ServiceTransferred' }, reason: 'Fel igen', replacement: facts(fedBasis, { kind: 'federation', id: FED }, '2019-03-01', 'payroll', 't-3') },
+        },
+      ]);
+  });
+
+  it('given a replaced transfer, when it is corrected again without a replacement, then the correction is recorded', () => {
+    municipality
+      .given([registered, wrong, replaced])
+      .when(correctAgain())
+      .then([{ type: 'CorrectionRecorded', data: { municipality: LINKOPING, corrects: { transferId: 't-1', type: 'ServiceTransferred' }, reason: 'Fel igen' } }]);
+  });
+
+  it('given a withdrawn transfer, when it is withdrawn again (directly or through its replacement), then it is refused: nothing of it stands (422 already-decided)', () => {
+    municipality.given([registered, wrong, withdrawn]).when(correctAgain()).thenRefuses('already-decided');
+    const replacementWithdrawn: MunicipalityEvent = { type: 'CorrectionRecorded', data: { municipality: LINKOPING, corrects: { transferId: 't-2', type: 'ServiceTransferred' }, reason: 'r' } };
+    municipality.given([registered, wrong, replaced, replacementWithdrawn]).when(correctAgain()).thenRefuses('already-decided');
+    municipality.given([registered, wrong, replaced, withdrawn]).when({ ...correctAgain(), transferId: 't-2' }).thenRefuses('already-decided');
+  });
+
+  it('given a withdrawn line, when its replacement is named with a new replacement, then it is recorded: the latest correction wins', () => {
+    municipality
+      .given([registered, wrong, replaced, withdrawn])
+      .when({ ...correctAgain({ transferId: 't-3', serviceArea: 'payroll', basis: fedBasis, decidedOn: '2019-11-01', effectiveFrom: '2019-03-01' }, fed()), transferId: 't-2' })
+      .then([
+        {
+          type: 'CorrectionRecorded',
+          data: { municipality: LINKOPING, corrects: { transferId: 't-2', type: 'ServiceTransferred' }, reason: 'Fel igen', replacement: facts(fedBasis, { kind: 'federation', id: FED }, '2019-03-01', 'payroll', 't-3') },
+        },
+      ]);
+  });
+
+  it('given corrections of corrections, when a replacement reuses a recorded id or its basis does not cover it, then it is refused as any correction is', () => {
+    municipality.given([registered, wrong, replaced, withdrawn]).when(correctAgain({ transferId: 't-2', serviceArea: 'payroll', basis: fedBasis, decidedOn: '2019-11-01', effectiveFrom: '2019-03-01' }, fed())).thenRefuses('already-exists');
+    municipality.given([registered, wrong, replaced]).when(correctAgain({ transferId: 't-3', serviceArea: 'rescue-services', basis: fedBasis, decidedOn: '2019-11-01', effectiveFrom: '2019-03-01' }, fed())).thenRefuses('area-not-covered');
+    municipality.given([registered, wrong, replaced]).when({ ...correctAgain(), transferId: 't-9' }).thenRefuses('not-found');
   });
 });
 

@@ -90,13 +90,16 @@ function checkTransfer(world: World, logBefore: readonly LoggedEvent[], outcome:
   }
 }
 
-/** Rule 3 for a correction's replacement, and rule 8: a correction names a transfer of the same municipality that stands. */
+/** Rule 3 for a correction's replacement, and rule 8: a correction names a transfer of the same municipality (one already corrected too). */
 function checkCorrection(logBefore: readonly LoggedEvent[], outcome: Outcome): void {
   for (const e of outcome.appended.filter((x) => x.type === 'CorrectionRecorded')) {
     count('correction');
     const code = e.data.municipality;
-    const standing = SERVICE_AREAS.flatMap((area) => standingTransfers(logBefore, code, area)).map((t) => t.transferId);
-    rule(8, standing.includes(e.data.corrects.transferId), () => `the correction names ${e.data.corrects.transferId}, not a standing transfer of ${code}`);
+    // A correction may itself be corrected: it names any transfer of the municipality ever recorded (or recorded as a replacement).
+    const recorded = logBefore.filter((x) => x.stream === `municipality-${code}`).flatMap((x) => (x.type === 'ServiceTransferred' ? [x.data.transferId] : x.type === 'CorrectionRecorded' && x.data.replacement ? [x.data.replacement.transferId] : []));
+    rule(8, recorded.includes(e.data.corrects.transferId), () => `the correction names ${e.data.corrects.transferId}, not a recorded transfer of ${code}`);
+    const named = e.data.corrects.transferId;
+    if (logBefore.some((x) => x.type === 'CorrectionRecorded' && (x.data.corrects.transferId === named || x.data.replacement?.transferId === named))) count('correction of a correction');
     const r = e.data.replacement;
     if (r) {
       rule(3, naiveCovers(logBefore, r.basis, code, r.serviceArea, r.effectiveFrom), () => `the replacement ${show(r)} rests on a basis that does not cover it`);
@@ -284,7 +287,7 @@ describe(`the deciders under random command sequences (seed ${SEED}; FC_SEED to 
 
   it('exercised every rule: accepted and refused transfers, lapses, successors, conclusions, departures and dissolutions', () => {
     // Guards the generators: if a change made them stop producing these, the properties above would pass vacuously.
-    for (const key of ['transfer accepted', 'transfer refused', 'provided on a basis', 'lapsed', 'successors', 'agreement concluded', 'member left', 'dissolved', 'joint-committee formed', 'correction', 'accepted: ExtendAgreement', 'accepted: TerminateAgreement', 'refused: too-few-members', 'refused: basis-not-in-force']) {
+    for (const key of ['transfer accepted', 'transfer refused', 'provided on a basis', 'lapsed', 'successors', 'agreement concluded', 'member left', 'dissolved', 'joint-committee formed', 'correction', 'correction of a correction', 'accepted: ExtendAgreement', 'accepted: TerminateAgreement', 'refused: too-few-members', 'refused: basis-not-in-force']) {
       expect({ key, seen: (seen.get(key) ?? 0) > 0 }).toEqual({ key, seen: true });
     }
   });

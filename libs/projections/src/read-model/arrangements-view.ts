@@ -7,14 +7,16 @@ import {
   KnownArrangements,
   StudyEvent,
   StudyState,
-  addDays,
   agreementDecider,
   agreementInForceOn,
-  agreementStatus,
+  agreementStatusView,
   assertNever,
   federationDecider,
   federationInForceOn,
   membersOn,
+  membershipLastDay,
+  providerDissolution,
+  providingFederationId,
   studyDecider,
 } from '@samverkan/domain';
 import type { ArrangementKind, ArrangementRecord, ArrangementSummary, LoggedEvent, Step } from './types';
@@ -76,6 +78,13 @@ export class ArrangementsView {
     }
     record.events.push(logged);
     record.attention = undefined;
+    // An agreement's status and attention read its providing federation (a dissolved provider ends its agreements).
+    if (record.kind === 'federation') {
+      for (const agreement of this.agreementsByFederation.get(id) ?? []) {
+        const provided = this.records.get(agreement);
+        if (provided) provided.attention = undefined;
+      }
+    }
     if (record.kind !== 'study') step.last.arrangement = { kind: record.kind, id, before: record.kind === 'federation' ? record.federation : record.agreement };
     this.evolve(record, event);
   }
@@ -130,7 +139,7 @@ export class ArrangementsView {
   arrangementKind(id: string, knownAtMs?: number): ArrangementKind | undefined {
     const record = this.records.get(id);
     const known = record && this.knownRecord(record, knownAtMs);
-    return known ? summaryOf(known, '9999-12-31').kind : undefined;
+    return known ? summaryOf(known, '9999-12-31', new Map()).kind : undefined;
   }
 
   /**
@@ -159,9 +168,11 @@ export class ArrangementsView {
   /** The arrangements' summaries, filtered, as known at `knownAtMs` (now when undefined). */
   listArrangements(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
     const { party } = filter;
-    return this.knownRecords(knownAtMs)
-      .filter((states) => !party || wasParty(states, party, filter.on))
-      .map((states) => summaryOf(states, today))
+    const known = this.knownRecords(knownAtMs);
+    const federations = federationsOf(known);
+    return known
+      .filter((states) => !party || wasParty(states, party, filter.on, federations))
+      .map((states) => summaryOf(states, today, federations))
       .filter(
         (s) =>
           (!filter.kind || s.kind === filter.kind) &&
@@ -178,8 +189,7 @@ export class ArrangementsView {
       const f = record.federation;
       if (!f) continue;
       for (const m of f.memberships.filter((x) => x.municipality === code)) {
-        const until = m.until ?? f.dissolution?.effectiveFrom;
-        result.push({ id: f.id, name: f.name, form: f.form, from: m.from, until: until ? addDays(until, -1) : null, status: f.status });
+        result.push({ id: f.id, name: f.name, form: f.form, from: m.from, until: membershipLastDay(m, f), status: f.status });
       }
     }
     return result.sort((a, b) => a.from.localeCompare(b.from));
@@ -214,7 +224,7 @@ export function partiesOf(record: ArrangementRecord): string[] {
  * terminated: a proposal or a rejected agreement binds no one); a party of a study running on
  * `on` (from its start to its conclusion, both days included). Derived from the states on read.
  */
-export function wasParty(states: ArrangementStates, code: string, on?: CalendarDate): boolean {
+export function wasParty(states: ArrangementStates, code: string, on?: CalendarDate, federations: ReadonlyMap<string, FederationState> = new Map()): boolean {
   if (states.federation) {
     const f = states.federation;
     if (on === undefined) return f.memberships.some((m) => m.municipality === code);
@@ -222,7 +232,7 @@ export function wasParty(states: ArrangementStates, code: string, on?: CalendarD
   }
   if (states.agreement) {
     const a = states.agreement;
-    return a.parties.includes(code) && (on === undefined || agreementInForceOn(a, on));
+    return a.parties.includes(code) && (on === undefined || (agreementInForceOn(a, on) && !endedByProviderOn(a, federations, on)));
   }
   if (states.study) {
     const s = states.study;
@@ -232,7 +242,26 @@ export function wasParty(states: ArrangementStates, code: string, on?: CalendarD
   return false;
 }
 
-function summaryOf(record: ArrangementStates, today: CalendarDate): ArrangementSummary {
+/** The federations among some arrangements' states, by id (the providers their agreements read). */
+function federationsOf(states: readonly ArrangementStates[]): Map<string, FederationState> {
+  const federations = new Map<string, FederationState>();
+  for (const s of states) if (s.federation) federations.set(s.federation.id, s.federation);
+  return federations;
+}
+
+/** The providing federation of an agreement, among `federations` (the ones known at the moment asked about). */
+export function providerOf(a: AgreementState, federations: ReadonlyMap<string, FederationState>): FederationState | undefined {
+  const id = providingFederationId(a);
+  return id === undefined ? undefined : federations.get(id);
+}
+
+/** Decision: a dissolved provider ends its agreements. Whether that has happened by `on`. */
+export function endedByProviderOn(a: AgreementState, federations: ReadonlyMap<string, FederationState>, on: CalendarDate): boolean {
+  const endedBy = providerDissolution(a, providerOf(a, federations));
+  return endedBy !== undefined && endedBy.effectiveFrom <= on;
+}
+
+function summaryOf(record: ArrangementStates, today: CalendarDate, federations: ReadonlyMap<string, FederationState>): ArrangementSummary {
   if (record.federation) {
     const f = record.federation;
     const current = f.memberships.filter((m) => m.until === undefined).map((m) => m.municipality);
@@ -240,7 +269,8 @@ function summaryOf(record: ArrangementStates, today: CalendarDate): ArrangementS
   }
   if (record.agreement) {
     const a = record.agreement;
-    return { kind: 'agreement', id: a.id, title: a.title, parties: a.parties, status: agreementStatus(a, today), serviceAreas: a.serviceAreas };
+    const { status, endedBy } = agreementStatusView(a, today, providerOf(a, federations));
+    return { kind: 'agreement', id: a.id, title: a.title, parties: a.parties, status, ...(endedBy ? { endedBy } : {}), serviceAreas: a.serviceAreas };
   }
   const s = record.study as StudyState;
   return { kind: 'study', id: s.id, title: s.title, parties: s.parties, status: s.status === 'concluded' ? 'concluded' : 'running', serviceAreas: s.serviceAreas };

@@ -1,4 +1,4 @@
-import { AgreementState, CalendarDate, FederationState, ProvisionInterval, StudyState, addDays, agreementInForceOn, federationInForceOn, lastEndedTerm, signatories } from '@samverkan/domain';
+import { AgreementState, CalendarDate, FederationState, ProvisionInterval, StudyState, addDays, agreementInForceOn, federationInForceOn, lastEndedTerm, minDate, providerDissolution, signatories } from '@samverkan/domain';
 import type { ArrangementRecord, AttentionItem, AttentionKind, LoggedEvent } from './types';
 
 /** The attention list's horizon for agreements about to end. */
@@ -14,11 +14,22 @@ export const ATTENTION_ORDER: Record<AttentionKind, number> = {
   'milestone-overdue': 6,
 };
 
-/** The items one arrangement contributes on `on`, from its state (and events) as known at the moment asked about. */
-export function arrangementAttention(record: ArrangementRecord, events: LoggedEvent[], federation: FederationState | undefined, agreement: AgreementState | undefined, study: StudyState | undefined, on: CalendarDate): AttentionItem[] {
+/**
+ * The items one arrangement contributes on `on`, from its state (and events) as known at the
+ * moment asked about; `provider` is an agreement's providing federation as known then.
+ */
+export function arrangementAttention(
+  record: ArrangementRecord,
+  events: LoggedEvent[],
+  federation: FederationState | undefined,
+  agreement: AgreementState | undefined,
+  study: StudyState | undefined,
+  on: CalendarDate,
+  provider?: FederationState,
+): AttentionItem[] {
   switch (record.kind) {
     case 'agreement':
-      return agreementAttention(agreement as AgreementState, events, on);
+      return agreementAttention(agreement as AgreementState, events, on, provider);
     case 'federation':
       return reviewAttention(federation as FederationState, on);
     case 'study':
@@ -30,7 +41,13 @@ export function arrangementAttention(record: ArrangementRecord, events: LoggedEv
   }
 }
 
-function agreementAttention(a: AgreementState, events: LoggedEvent[], on: CalendarDate): AttentionItem[] {
+/**
+ * Decision: a dissolved provider ends its agreements. The dissolution's `effectiveFrom` ends the
+ * agreement like a termination of its own: before it, an agreement ending within the horizon is
+ * "terminated from" that day (its provider dissolved); from it on, it is not listed as ending, and
+ * needs no review.
+ */
+function agreementAttention(a: AgreementState, events: LoggedEvent[], on: CalendarDate, provider?: FederationState): AttentionItem[] {
   const items: AttentionItem[] = [];
   const proposedOn = a.decidedOn ?? events[0].recordedAt.slice(0, 10);
   const ended = (a.concludedOn !== undefined && a.concludedOn <= on) || (a.rejectedOn !== undefined && a.rejectedOn <= on) || (a.termination !== undefined && a.termination.effectiveFrom <= on);
@@ -46,14 +63,16 @@ function agreementAttention(a: AgreementState, events: LoggedEvent[], on: Calend
   }
   if (a.concludedOn !== undefined && a.concludedOn <= on) {
     const horizon = addDays(on, ENDING_HORIZON_DAYS);
-    const terminatedFrom = a.termination?.effectiveFrom;
+    const endedBy = providerDissolution(a, provider);
+    const terminatedFrom = minDate(a.termination?.effectiveFrom, endedBy?.effectiveFrom);
+    const why = endedBy !== undefined && endedBy.effectiveFrom === terminatedFrom ? ` (its provider ${endedBy.federation} is dissolved)` : '';
     if (terminatedFrom !== undefined && terminatedFrom > on && terminatedFrom <= horizon) {
-      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' is terminated from ${terminatedFrom}.`, due: addDays(terminatedFrom, -1) });
+      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' is terminated from ${terminatedFrom}${why}.`, due: addDays(terminatedFrom, -1) });
     } else if (terminatedFrom === undefined && a.validUntil !== undefined && a.validUntil >= on && a.validUntil <= horizon) {
       items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' ends on ${a.validUntil}.`, due: a.validUntil });
     }
   }
-  if (a.kind !== 'intent') items.push(...reviewAttention(a, on));
+  if (a.kind !== 'intent') items.push(...reviewAttention(a, on, provider));
   return items;
 }
 
@@ -65,10 +84,12 @@ function agreementAttention(a: AgreementState, events: LoggedEvent[], on: Calend
  * a term it entered mid-way is not due. It must still be in force on `on` (a dissolved, ended or
  * terminated arrangement needs no review), and a rejected agreement is never due.
  */
-function reviewAttention(state: FederationState | AgreementState, on: CalendarDate): AttentionItem[] {
+function reviewAttention(state: FederationState | AgreementState, on: CalendarDate, provider?: FederationState): AttentionItem[] {
   if (!('memberships' in state) && state.status === 'rejected') return [];
   const term = lastEndedTerm(on);
-  const inForceAt = (date: CalendarDate): boolean => ('memberships' in state ? federationInForceOn(state, date) : agreementInForceOn(state, date, date));
+  const dissolvedFrom = 'memberships' in state ? undefined : providerDissolution(state, provider)?.effectiveFrom;
+  const inForceAt = (date: CalendarDate): boolean =>
+    'memberships' in state ? federationInForceOn(state, date) : agreementInForceOn(state, date, date) && (dissolvedFrom === undefined || date < dissolvedFrom);
   if (!inForceAt(term.start) || !inForceAt(on)) return [];
   if (state.reviews.some((r) => r.reviewedOn >= term.start && r.reviewedOn <= term.end)) return [];
   const title = 'memberships' in state ? state.name : state.title;

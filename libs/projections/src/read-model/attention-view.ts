@@ -1,9 +1,15 @@
-import { CalendarDate, intervalOn } from '@samverkan/domain';
+import { CalendarDate, FederationState, intervalOn, providingFederationId } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
 import { ATTENTION_ORDER, arrangementAttention, describeEnd } from './attention-rules';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
-import type { AttentionItem } from './types';
+import type { ArrangementRecord, AttentionItem } from './types';
+
+/** An agreement's providing federation among `federations` (those known at the moment asked about); undefined for anything else. */
+function providerOf(states: Pick<ArrangementRecord, 'agreement'>, federations: ReadonlyMap<string, FederationState>): FederationState | undefined {
+  const id = states.agreement && providingFederationId(states.agreement);
+  return id === undefined ? undefined : federations.get(id);
+}
 
 /**
  * Rule 4 and the follow-up duties: what needs someone's attention on a date, asked of the
@@ -24,14 +30,15 @@ export class AttentionView {
     for (const record of this.arrangements.records.values()) {
       if (!known) {
         // Known now: the items depend only on the record and `on`, so the last answer is kept.
-        if (record.attention?.on !== on) record.attention = { on, items: arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on) };
+        if (record.attention?.on !== on) record.attention = { on, items: arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, providerOf(record, this.arrangements.current.federations)) };
         items.push(...record.attention.items);
         continue;
       }
       const events = record.events.filter((e) => e.recordedAtMs <= (knownAtMs as number));
       if (events.length === 0) continue;
       const study = record.kind === 'study' ? foldStudy(events) : undefined;
-      items.push(...arrangementAttention(record, events, known.federations.get(record.id), known.agreements.get(record.id), study, on));
+      const agreement = known.agreements.get(record.id);
+      items.push(...arrangementAttention(record, events, known.federations.get(record.id), agreement, study, on, agreement && providerOf({ agreement }, known.federations)));
     }
     for (const key of this.cells.cellsWithTransfers()) {
       const [code, area] = key.split('/');

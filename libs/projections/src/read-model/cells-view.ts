@@ -2,7 +2,7 @@ import { AgreementState, FederationState, IN_HOUSE, KnownArrangements, ProviderR
 import type { DecodedEvent } from '../decoded-event';
 import { ArrangementsView, addTo } from './arrangements-view';
 import { Interner, providerKey } from './interner';
-import { LastApplied, Step, TransferEntry, cellKey } from './types';
+import { CorrectedRef, LastApplied, Step, TransferEntry, cellKey } from './types';
 
 /** A cell nothing was recorded for: in-house throughout (provisionTimeline of no transfers). */
 const NOTHING_RECORDED: readonly ProvisionInterval[] = Object.freeze([Object.freeze({ basis: IN_HOUSE, lapsed: false })]);
@@ -11,13 +11,16 @@ const NOTHING_RECORDED: readonly ProvisionInterval[] = Object.freeze([Object.fre
  * The provisions, cell by cell (municipality × service area): every transfer with when it was
  * recorded and withdrawn, and each cell's step function. The "known now" step function of a
  * cell is cached once computed, and an event drops exactly the cells it can change: a transfer
- * or correction its cells; an event of a federation, joint committee or agreement the cells
- * with a transfer on it, and for a federation also those on agreements it provides (what
- * `basisEnd` reads). Questions as known at an earlier time are computed on demand.
+ * its cell; a correction the cells of what it withdraws and of its replacement; an event of a
+ * federation, joint committee or agreement the cells with a transfer on it, and for a federation
+ * also those on agreements it provides (what `basisEnd` reads). Questions as known at an earlier
+ * time are computed on demand.
  */
 export class CellsView {
   readonly transfers = new Map<string, TransferEntry[]>();
   private readonly transfersById = new Map<string, TransferEntry>();
+  /** The lines of corrections: for each transfer a correction named (or whose replacement one named), it and its replacements in log order (rebuilt on import). */
+  private readonly lines = new Map<string, TransferEntry[]>();
   // Indexes over the transfers (rebuilt on import).
   private readonly cellsByArrangement = new Map<string, Set<string>>();
   private readonly cellsByProvider = new Map<string, Set<string>>();
@@ -35,15 +38,26 @@ export class CellsView {
         this.addTransfer(event.data, step.recorded);
         return this.touch(step.last, [cellKey(event.data.municipality, event.data.serviceArea)]);
       case 'CorrectionRecorded': {
+        // A correction may itself be corrected: of a transfer and everything that corrected it
+        // (its line), the latest recorded correction wins. So a correction withdraws whatever of
+        // the line still stands (the named transfer, or the replacement that stands for it) and
+        // adds its own replacement to the line. Its cells: the withdrawn one's and the replacement's.
         const cells = new Set<string>();
-        const corrected = this.transfersById.get(event.data.corrects.transferId);
-        if (corrected) {
-          corrected.withdrawnAtMs = step.logged().recordedAtMs;
-          corrected.withdrawnAt = step.recorded.position;
-          cells.add(cellKey(corrected.municipality, corrected.serviceArea));
+        const named = this.transfersById.get(event.data.corrects.transferId);
+        const root = named ? (named.root ?? named.transferId) : event.data.corrects.transferId;
+        const line = this.lines.get(root) ?? (named ? [this.transfersById.get(root) ?? named] : []);
+        const withdrawnBy = { type: 'CorrectionRecorded' as const, eventId: step.recorded.id, recordedAt: step.recorded.recordedAt };
+        for (const standing of line) {
+          if (standing.withdrawnAt !== undefined) continue;
+          standing.withdrawnAtMs = step.logged().recordedAtMs;
+          standing.withdrawnAt = step.recorded.position;
+          standing.withdrawnBy = withdrawnBy;
+          cells.add(cellKey(standing.municipality, standing.serviceArea));
         }
         if (event.data.replacement) {
-          this.addTransfer(event.data.replacement, step.recorded);
+          const corrects = named ? { transferId: named.transferId, type: named.root === undefined ? ('ServiceTransferred' as const) : ('CorrectionRecorded' as const), eventId: named.eventId, recordedAt: named.recordedAt } : undefined;
+          const replacement = this.addTransfer(event.data.replacement, step.recorded, root, corrects);
+          if (line.length > 0) this.lines.set(root, [...line, replacement]);
           cells.add(cellKey(event.data.replacement.municipality, event.data.replacement.serviceArea));
         }
         return this.touch(step.last, [...cells]);
@@ -63,7 +77,7 @@ export class CellsView {
     }
   }
 
-  private addTransfer(facts: TransferFacts, recorded: DecodedEvent): TransferEntry {
+  private addTransfer(facts: TransferFacts, recorded: DecodedEvent, root?: string, corrects?: CorrectedRef): TransferEntry {
     const intern = this.interner;
     const entry: TransferEntry = {
       transferId: facts.transferId,
@@ -78,8 +92,12 @@ export class CellsView {
       stream: intern.string(recorded.stream),
       recordedAtMs: Date.parse(recorded.recordedAt),
       successorType: facts.successorOf ? intern.string(facts.successorOf.type) : undefined,
+      eventId: recorded.id,
+      root,
+      corrects,
       withdrawnAtMs: undefined,
       withdrawnAt: undefined,
+      withdrawnBy: undefined,
     };
     const key = cellKey(facts.municipality, facts.serviceArea);
     const list = this.transfers.get(key);
@@ -117,14 +135,22 @@ export class CellsView {
 
   /** Replaces everything with a snapshot's transfers (sharing their values again and rebuilding the indexes). */
   restore(transfers: Iterable<[string, TransferEntry[]]>): void {
-    for (const map of [this.transfers, this.transfersById, this.cellsByArrangement, this.cellsByProvider, this.cachedTimelines]) map.clear();
+    for (const map of [this.transfers, this.transfersById, this.lines, this.cellsByArrangement, this.cellsByProvider, this.cachedTimelines]) map.clear();
+    const replacements: TransferEntry[] = [];
     for (const [key, entries] of transfers) {
       this.transfers.set(key, entries);
       for (const entry of entries) {
         this.interner.reintern(entry);
         this.transfersById.set(entry.transferId, entry);
         this.index(key, entry);
+        if (entry.root !== undefined) replacements.push(entry);
       }
+    }
+    for (const entry of replacements.sort((a, b) => a.order - b.order)) {
+      const root = entry.root as string;
+      const rootEntry = this.transfersById.get(root);
+      const line = this.lines.get(root) ?? (rootEntry ? [rootEntry] : []);
+      if (line.length > 0) this.lines.set(root, [...line, entry]);
     }
   }
 
@@ -156,6 +182,31 @@ export class CellsView {
     }
     const visible = (this.transfers.get(key) ?? []).filter((t) => t.recordedAtMs <= knownAtMs && (t.withdrawnAtMs === undefined || t.withdrawnAtMs > knownAtMs));
     return provisionTimeline(code, visible, known ?? this.arrangements.knownArrangements(knownAtMs));
+  }
+
+  /**
+   * The transfers of a cell a correction withdrew, as known at `knownAtMs` (known now when
+   * undefined), each with the intervals it held just before that correction (in log order of the
+   * corrections). Asked as known before a correction, the transfer it withdrew is not among them.
+   */
+  withdrawnIntervals(code: string, area: string, knownAtMs?: number, known?: KnownArrangements): { entry: TransferEntry; intervals: ProvisionInterval[] }[] {
+    const entries = this.transfers.get(cellKey(code, area)) ?? [];
+    const seen = (t: TransferEntry) => knownAtMs === undefined || t.recordedAtMs <= knownAtMs;
+    const withdrawn = entries.filter((t) => t.withdrawnAt !== undefined && seen(t) && (knownAtMs === undefined || (t.withdrawnAtMs as number) <= knownAtMs));
+    if (withdrawn.length === 0) return [];
+    const arrangements = known ?? (knownAtMs === undefined ? this.arrangements.current : this.arrangements.knownArrangements(knownAtMs));
+    const before = new Map<number, ProvisionInterval[]>();
+    return withdrawn
+      .sort((a, b) => (a.withdrawnAt as number) - (b.withdrawnAt as number) || a.order - b.order)
+      .map((entry) => {
+        const position = entry.withdrawnAt as number;
+        let timeline = before.get(position);
+        if (!timeline) {
+          timeline = provisionTimeline(code, entries.filter((t) => t.order < position && seen(t) && (t.withdrawnAt === undefined || t.withdrawnAt >= position)), arrangements);
+          before.set(position, timeline);
+        }
+        return { entry, intervals: timeline.filter((interval) => interval.transfer === entry) };
+      });
   }
 
   /** The known-now step function computed from the facts, bypassing the cache (the cache's reference). */

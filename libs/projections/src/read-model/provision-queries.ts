@@ -4,7 +4,7 @@ import type { ArrangementsView } from './arrangements-view';
 import type { CellsView } from './cells-view';
 import { providerKey } from './interner';
 import type { ReferenceView } from './reference-view';
-import type { BasisView, HistoryEntry, MunicipalityView, ProviderView, Provision } from './types';
+import type { BasisView, HistoryEntry, MunicipalityView, ProviderView, Provision, TransferEntry } from './types';
 
 export function basisViewOf(basis: Basis): BasisView {
   return basis.kind === 'in-house' ? { kind: 'in-house' } : { kind: basis.kind, id: basis.id };
@@ -53,8 +53,26 @@ export class ProvisionQueries {
     return this.reference.listServiceAreas().map((area) => this.provision(code, area.slug, on, knownAtMs, known));
   }
 
+  /**
+   * The provisions of a cell in order of their first day. Decision "corrections stay visible in
+   * the history": an interval resting on a correction's replacement carries `corrects` (the
+   * transfer that correction named), and the intervals a transfer held before a correction
+   * withdrew it stay listed, with `correctedBy`, just before the intervals that now hold from the
+   * same day. As known before a correction, the history is the one without it.
+   */
   history(code: string, area: string, knownAtMs?: number): HistoryEntry[] {
-    return this.cells.timelineOf(code, area, knownAtMs, this.knownAt(knownAtMs)).map((interval) => ({
+    const known = this.knownAt(knownAtMs);
+    const current = this.cells.timelineOf(code, area, knownAtMs, known).map((interval) => this.historyEntry(code, interval));
+    const withdrawn = this.cells.withdrawnIntervals(code, area, knownAtMs, known);
+    if (withdrawn.length === 0) return current;
+    const corrected = withdrawn.flatMap(({ entry, intervals }) => intervals.map((interval) => ({ ...this.historyEntry(code, interval), ...(entry.withdrawnBy ? { correctedBy: { ...entry.withdrawnBy } } : {}) })));
+    // Stable: at the same first day, what was corrected comes before what holds now.
+    return [...corrected, ...current].sort((a, b) => compareFrom(a.from, b.from));
+  }
+
+  private historyEntry(code: string, interval: ProvisionInterval): HistoryEntry {
+    const corrects = interval.transfer && 'corrects' in interval.transfer ? (interval.transfer as TransferEntry).corrects : undefined;
+    return {
       provider: this.providerView(interval.provider ?? { kind: 'municipality', code }),
       basis: basisViewOf(interval.basis),
       from: interval.from ?? null,
@@ -64,7 +82,8 @@ export class ProvisionQueries {
       recordedAt: interval.transfer?.recordedAt ?? null,
       ...(interval.lapsed && interval.end ? { reason: interval.end.reason } : {}),
       ...(interval.transfer ? { transferId: interval.transfer.transferId } : {}),
-    }));
+      ...(corrects ? { corrects: { ...corrects } } : {}),
+    };
   }
 
   matrix(on: CalendarDate, county?: string, knownAtMs?: number): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
@@ -149,4 +168,12 @@ export class ProvisionQueries {
       lapsed: interval.lapsed,
     };
   }
+}
+
+/** Orders first days, the beginning (null) first. */
+function compareFrom(a: CalendarDate | null, b: CalendarDate | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
 }

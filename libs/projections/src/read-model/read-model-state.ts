@@ -5,7 +5,7 @@ import type { TimelinesView } from './timelines-view';
 import type { MunicipalityView, ServiceAreaView, TimelineRef, TransferEntry } from './types';
 
 /** The version of `exportState`'s format; `importState` refuses any other. */
-export const READ_MODEL_STATE_VERSION = 2;
+export const READ_MODEL_STATE_VERSION = 3;
 
 /** The read model's source facts as plain data (Maps, arrays, plain objects) for `v8.serialize`. */
 export interface RegisterReadModelState {
@@ -17,6 +17,7 @@ export interface RegisterReadModelState {
   /** When each municipality and service area was first recorded (ms); since version 2. */
   municipalitiesSince: Map<string, number>;
   serviceAreasSince: Map<string, number>;
+  /** Each transfer with the event that recorded it, its line of corrections and what withdrew it; since version 3. */
   transfers: Map<string, TransferEntry[]>;
   arrangements: ArrangementFacts[];
   timelines: Map<string, TimelineRef[]>;

@@ -1,4 +1,4 @@
-import { AgreementState, Basis, CalendarDate, FederationState, ProvisionInterval, SamverkanEvent, StudyState, TimelineTransfer } from '@samverkan/domain';
+import { AgreementEndedBy, AgreementState, Basis, CalendarDate, FederationState, ProvisionInterval, SamverkanEvent, StudyState, TimelineTransfer } from '@samverkan/domain';
 import type { DecodedEvent } from '../decoded-event';
 
 /** How a provider is shown: who, by name. */
@@ -32,6 +32,25 @@ export interface HistoryEntry {
   /** For a lapse: why the basis ended. */
   reason?: string;
   transferId?: string;
+  /** When it rests on a correction's replacement: the transfer that correction named (decision "corrections stay visible in the history"). */
+  corrects?: CorrectedRef;
+  /** When it rests on a transfer a later correction withdrew or replaced (directly, or by correcting the correction it rests on). */
+  correctedBy?: CorrectionRef;
+}
+
+/** The transfer a correction named: the event that recorded it (a ServiceTransferred, or the CorrectionRecorded whose replacement it is). */
+export interface CorrectedRef {
+  transferId: string;
+  type: 'ServiceTransferred' | 'CorrectionRecorded';
+  eventId: string;
+  recordedAt: string;
+}
+
+/** The correction that withdrew a transfer. */
+export interface CorrectionRef {
+  type: 'CorrectionRecorded';
+  eventId: string;
+  recordedAt: string;
 }
 
 export interface MunicipalityView {
@@ -56,6 +75,8 @@ export interface ArrangementSummary {
   title: string;
   parties: string[];
   status: string;
+  /** Decision: a dissolved provider ends its agreements. Why a `terminated` agreement ended without an event of its own. */
+  endedBy?: AgreementEndedBy;
   serviceAreas: string[];
 }
 
@@ -96,9 +117,17 @@ export interface TransferEntry extends TimelineTransfer {
   readonly recordedAtMs: number;
   /** The type of the successor clause that named it (rule 5), if any. */
   readonly successorType: string | undefined;
+  /** The id of the event that recorded it (a ServiceTransferred, or the CorrectionRecorded whose replacement it is). */
+  readonly eventId: string;
+  /** For a replacement: the first transfer of its line of corrections (the one every correction in the line goes back to). */
+  readonly root: string | undefined;
+  /** For a replacement: the transfer its correction named. */
+  readonly corrects: CorrectedRef | undefined;
   /** When a correction withdrew or replaced it (ms), and that correction's position, if ever. */
   withdrawnAtMs: number | undefined;
   withdrawnAt: number | undefined;
+  /** That correction. */
+  withdrawnBy: CorrectionRef | undefined;
 }
 
 /** An event as the read model keeps it (arrangements and timelines share one object). */

@@ -142,7 +142,7 @@ describe('read-model snapshots', () => {
 
     const second = await started(store, new Tally(2));
 
-    expect(second.load).toMatchObject({ kind: 'refused', reason: "schema 'register-read-model@2,tally@1', this version needs 'register-read-model@2,tally@2'" });
+    expect(second.load).toMatchObject({ kind: 'refused', reason: "schema 'register-read-model@3,tally@1', this version needs 'register-read-model@3,tally@2'" });
     expect(second.tally.ids).toHaveLength(10);
     expect(second.runner.appliedCount).toBe(10);
   });

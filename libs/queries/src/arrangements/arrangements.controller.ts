@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Query, Res, applyDecorators } from '@nestjs/co
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
-import { DomainError, ID_PATTERN, agreementDecider, federationDecider, missingCouncilDecisions, missingSignatures, streams, studyDecider } from '@samverkan/domain';
+import { DomainError, FederationState, ID_PATTERN, agreementDecider, agreementStatusView, federationDecider, missingCouncilDecisions, membershipsAsShown, missingSignatures, providingFederationId, streams, studyDecider } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { AsOf, foldAsOf } from '@samverkan/shared';
-import { ArrangementFilter, ArrangementSummary, ProjectionRunner, TimelineEntry, agreementStatus } from '@samverkan/projections';
+import { ArrangementFilter, ArrangementSummary, ProjectionRunner, TimelineEntry } from '@samverkan/projections';
 import { IsDate, KnownAtQuery, QueryScope, asKnownAt } from '../http/as-of';
 import { ArrangementIdParam } from '../http/params';
 import { AgreementStateDto, FederationStateDto, StudyStateDto } from '../http/states.dto';
@@ -75,18 +75,34 @@ export class GetArrangementStateHandler implements IQueryHandler<GetArrangementS
       const stream = streams.federation(q.id);
       const { state, revision } = foldAsOf(stream, federationDecider, await this.store.readStream(stream), q.asOf);
       if (state.status === 'none') notFound();
-      return { kind: state.form, ...state, revision };
+      // Decision: end dates are inclusive last days, everywhere (a membership's `until` is its last day).
+      return { kind: state.form, ...state, memberships: membershipsAsShown(state), revision };
     }
     if (q.kind === 'agreement') {
       const stream = streams.agreement(q.id);
-      const { state, revision } = foldAsOf(stream, agreementDecider, await this.store.readStream(stream), q.asOf);
+      const recorded = await this.store.readStream(stream);
+      const { state, revision } = foldAsOf(stream, agreementDecider, recorded, q.asOf);
       if (state.status === 'none') notFound();
-      return { ...state, status: agreementStatus(state, q.today), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
+      const provider = await this.providingFederation(providingFederationId(state), q.asOf, recorded.find((e) => e.revision === revision)?.metadata.recordedAt);
+      const { status, endedBy } = agreementStatusView(state, q.today, provider);
+      return { ...state, status, ...(endedBy ? { endedBy } : {}), missingSignatures: missingSignatures(state), missingCouncilDecisions: missingCouncilDecisions(state), revision };
     }
     const stream = streams.study(q.id);
     const { state, revision } = foldAsOf(stream, studyDecider, await this.store.readStream(stream), q.asOf);
     if (state.status === 'none') notFound();
     return { ...state, revision };
+  }
+
+  /**
+   * The federation an agreement is provided by, as known at the same moment as the agreement:
+   * `knownAt` when given; at `atRevision` alone, when that revision was recorded; otherwise now.
+   */
+  private async providingFederation(id: string | undefined, asOf: AsOf, revisionRecordedAt: string | undefined): Promise<FederationState | undefined> {
+    if (id === undefined) return undefined;
+    const knownAt = asOf.knownAt ?? (asOf.atRevision !== undefined ? revisionRecordedAt : undefined);
+    const stream = streams.federation(id);
+    const { state } = foldAsOf(stream, federationDecider, await this.store.readStream(stream), knownAt !== undefined ? { knownAt } : {});
+    return state.status === 'none' ? undefined : state;
   }
 }
 

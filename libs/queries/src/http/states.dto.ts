@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BasisViewDto } from './views.dto';
+import { AgreementEndedByDto, BasisViewDto } from './views.dto';
 
 /** OpenAPI shapes of an arrangement's full state (GET /v1/{federations|agreements|studies}/{id}): the domain's state as folded from its stream, with its revision. */
 
@@ -18,7 +18,11 @@ export class ReviewViewDto {
 export class MembershipStateDto {
   @ApiProperty({ example: '0580' }) municipality!: string;
   @ApiProperty({ example: '2008-01-01' }) from!: string;
-  @ApiPropertyOptional({ example: '2020-01-01', description: 'Exclusive: the day the departure takes effect' }) until?: string;
+  @ApiPropertyOptional({
+    example: '2019-12-31',
+    description: 'The last day of the membership (inclusive): the day before its departure or the dissolution takes effect; absent while neither is recorded',
+  })
+  until?: string;
   @ApiPropertyOptional({ example: '2019-06-10', description: 'When the departure was decided' }) leftDecidedOn?: string;
 }
 
@@ -72,7 +76,16 @@ export class ExtensionViewDto {
 }
 
 export class AgreementStateDto {
-  @ApiProperty({ enum: ['proposed', 'concluded', 'rejected', 'terminated', 'expired'] }) status!: string;
+  @ApiProperty({
+    enum: ['proposed', 'concluded', 'rejected', 'terminated', 'expired'],
+    description: '`terminated` also from the day its providing federation’s dissolution takes effect (then with `endedBy`)',
+  })
+  status!: string;
+  @ApiPropertyOptional({
+    type: AgreementEndedByDto,
+    description: 'Why a `terminated` agreement ended without an event of its own: its providing federation was dissolved (from the dissolution’s effectiveFrom; absent before that day, or when the agreement ended by itself first)',
+  })
+  endedBy?: AgreementEndedByDto;
   @ApiProperty({ example: 'lkp-buys-payroll-2020' }) id!: string;
   @ApiProperty({ enum: ['service', 'intent', 'cooperation'] }) kind!: string;
   @ApiProperty({ example: 'Linköping köper löne- och personaladministration av Norrköping' }) title!: string;
@@ -82,7 +95,7 @@ export class AgreementStateDto {
   @ApiProperty({ type: [String], example: ['0580'] }) buyers!: string[];
   @ApiProperty({ type: [String], example: ['payroll'] }) serviceAreas!: string[];
   @ApiProperty({ example: '2020-01-01' }) validFrom!: string;
-  @ApiPropertyOptional({ example: '2022-12-31' }) validUntil?: string;
+  @ApiPropertyOptional({ example: '2022-12-31', description: 'The last day of the term (inclusive)' }) validUntil?: string;
   @ApiProperty() councilApprovalRequired!: boolean;
   @ApiPropertyOptional({ example: '2019-10-07' }) decidedOn?: string;
   @ApiProperty({ type: [SignatureViewDto] }) signatures!: SignatureViewDto[];

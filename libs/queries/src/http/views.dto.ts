@@ -29,6 +29,21 @@ export class ProvisionsDto {
   @ApiProperty({ type: [ProvisionDto] }) provisions!: ProvisionDto[];
 }
 
+/** The transfer a correction named, by the event that recorded it (decision "corrections stay visible in the history"). */
+export class CorrectedTransferRefDto {
+  @ApiProperty({ example: '0b6f3c52-7d8e-5a41-9f0e-3c2b1a9d8e7f' }) transferId!: string;
+  @ApiProperty({ enum: ['ServiceTransferred', 'CorrectionRecorded'], example: 'ServiceTransferred', description: 'ServiceTransferred, or the CorrectionRecorded whose replacement it is (a correction of a correction)' }) type!: string;
+  @ApiProperty({ example: '6c1f0e9a-2b3d-4e5f-8a7b-9c0d1e2f3a4b' }) eventId!: string;
+  @ApiProperty({ example: '2019-12-17T09:30:00.000Z' }) recordedAt!: string;
+}
+
+/** The correction (a CorrectionRecorded event) that withdrew or replaced what an entry rests on. */
+export class CorrectionRefDto {
+  @ApiProperty({ enum: ['CorrectionRecorded'], example: 'CorrectionRecorded' }) type!: string;
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) eventId!: string;
+  @ApiProperty({ example: '2020-02-03T09:00:00.000Z' }) recordedAt!: string;
+}
+
 export class HistoryEntryDto {
   @ApiProperty({ type: ProviderViewDto }) provider!: ProviderViewDto;
   @ApiProperty({ type: BasisViewDto }) basis!: BasisViewDto;
@@ -39,6 +54,12 @@ export class HistoryEntryDto {
   @ApiProperty({ type: String, nullable: true, example: '2019-12-17T09:30:00.000Z' }) recordedAt!: string | null;
   @ApiPropertyOptional({ example: 'expired', description: 'For a lapse: why the basis ended' }) reason?: string;
   @ApiPropertyOptional({ description: 'The transfer this interval rests on' }) transferId?: string;
+  @ApiPropertyOptional({ type: CorrectedTransferRefDto, description: "When the entry rests on a correction's replacement: the transfer that correction named" }) corrects?: CorrectedTransferRefDto;
+  @ApiPropertyOptional({
+    type: CorrectionRefDto,
+    description: 'When the entry rests on a transfer a later correction withdrew or replaced (also by correcting the correction it rests on); it is listed as it stood before that correction, and as known before it the entry has no correctedBy',
+  })
+  correctedBy?: CorrectionRefDto;
 }
 
 export class MunicipalityDto {
@@ -72,12 +93,20 @@ export class MatrixDto {
   @ApiProperty({ type: [MatrixRowDto] }) rows!: MatrixRowDto[];
 }
 
+/** Decision: a dissolved provider ends its agreements. */
+export class AgreementEndedByDto {
+  @ApiProperty({ enum: ['provider-dissolved'] }) kind!: string;
+  @ApiProperty({ example: 'fjarde-storstadsregionen', description: 'The providing federation that was dissolved' }) federation!: string;
+  @ApiProperty({ example: '2020-01-01', description: 'The dissolution’s effectiveFrom: the first day the agreement no longer holds' }) effectiveFrom!: string;
+}
+
 export class ArrangementSummaryDto {
   @ApiProperty({ enum: ['federation', 'joint-committee', 'agreement', 'study'] }) kind!: string;
   @ApiProperty({ example: 'lkp-buys-payroll-2020' }) id!: string;
   @ApiProperty({ example: 'Linköping buys payroll and HR administration from Norrköping' }) title!: string;
   @ApiProperty({ type: [String], example: ['0580', '0581'] }) parties!: string[];
   @ApiProperty({ example: 'concluded' }) status!: string;
+  @ApiPropertyOptional({ type: AgreementEndedByDto, description: 'An agreement `terminated` because its providing federation was dissolved' }) endedBy?: AgreementEndedByDto;
   @ApiProperty({ type: [String], example: ['payroll'] }) serviceAreas!: string[];
 }
 
@@ -102,7 +131,7 @@ export class MembershipDto {
   @ApiProperty({ example: 'Kommunalförbundet 4:e storstadsregionen' }) name!: string;
   @ApiProperty({ enum: ['federation', 'joint-committee'] }) form!: string;
   @ApiProperty({ example: '2008-01-01' }) from!: string;
-  @ApiProperty({ type: String, nullable: true, example: '2019-12-31' }) until!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2019-12-31', description: 'The last day of the membership (inclusive); null while open' }) until!: string | null;
   @ApiProperty({ example: 'dissolved' }) status!: string;
 }
 

@@ -88,6 +88,10 @@ const proposeAgreement: fc.Arbitrary<Step> = fc
 
 const signer = fc.oneof(municipality, federationId, fc.constantFrom(...OTHER_PARTIES, '05'));
 
+const correctTransfer: fc.Arbitrary<Step> = fc
+  .record({ municipality, pick: fc.nat({ max: 20 }), replacement: fc.option(fc.record({ serviceArea: area, basis, decidedOn: date, effectiveFrom: date }), { nil: undefined }) })
+  .map((s): Step => ({ type: 'CorrectTransfer', ...s }));
+
 /** The steps, weighted so that a good share are accepted and the rest are refused for many reasons. */
 export const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: formFederation },
@@ -106,10 +110,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
       .record({ municipality: fc.oneof({ weight: 12, arbitrary: municipality }, { weight: 1, arbitrary: fc.constant(UNREGISTERED) }), serviceArea: fc.oneof({ weight: 12, arbitrary: area }, { weight: 1, arbitrary: fc.constant(UNDEFINED_AREA) }), basis, decidedOn: date, effectiveFrom: date })
       .map((s): Step => ({ type: 'TransferService', ...s })),
   },
-  {
-    weight: 2,
-    arbitrary: fc.record({ municipality, pick: fc.nat({ max: 20 }), replacement: fc.option(fc.record({ serviceArea: area, basis, decidedOn: date, effectiveFrom: date }), { nil: undefined }) }).map((s): Step => ({ type: 'CorrectTransfer', ...s })),
-  },
+  { weight: 2, arbitrary: correctTransfer },
   { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(...STUDY_IDS), parties: someMunicipalities(0, 2), owner: fc.option(municipality, { nil: undefined }), serviceAreas: fc.uniqueArray(area, { maxLength: 2 }), startedOn: date, plannedEnd: date }).map((s): Step => ({ type: 'StartStudy', ...s })) },
   { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(...STUDY_IDS), milestoneId: fc.constantFrom(...MILESTONE_IDS), due: date }).map((s): Step => ({ type: 'ScheduleMilestone', ...s })) },
   { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(...STUDY_IDS), milestoneId: fc.constantFrom(...MILESTONE_IDS), reachedOn: date }).map((s): Step => ({ type: 'ReachMilestone', ...s })) },
@@ -121,14 +122,16 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
  * so that the sequences often do what the rules speak of (a generator cannot see the world):
  * - `signAll`: every signatory of an agreement signs, and every party's council approves, on one day;
  * - `covered`: a transfer onto an arrangement that lists the municipality and area (in force or not on the day);
- * - `ending`: a departure, dissolution or termination that names successors for some of the provisions it ends.
+ * - `ending`: a departure, dissolution or termination that names successors for some of the provisions it ends;
+ * - `correctTwice`: two corrections of one municipality's transfers, the second one of what a correction already named or replaced (a correction of a correction).
  * The deciders still decide every step; the choice only makes valid steps likely.
  */
 export type PlanItem =
   | { step: Step }
   | { signAll: { id: string; on: string } }
   | { covered: { pick: number; on: string } }
-  | { ending: { pick: number; on: string; successors: number; successorPick: number } };
+  | { ending: { pick: number; on: string; successors: number; successorPick: number } }
+  | { correctTwice: { first: Step; second: Step } };
 
 const pick = fc.nat({ max: 1000 });
 
@@ -161,6 +164,7 @@ const steps = (maxLength: number): fc.Arbitrary<PlanItem[]> =>
       { weight: 2, arbitrary: fc.record({ id: agreementId, on: date }).map((signAll): PlanItem => ({ signAll })) },
       { weight: 4, arbitrary: fc.record({ pick, on: date }).map((covered): PlanItem => ({ covered })) },
       { weight: 2, arbitrary: fc.record({ pick, on: date, successors: fc.nat({ max: 2 }), successorPick: pick }).map((ending): PlanItem => ({ ending })) },
+      { weight: 1, arbitrary: fc.record({ first: correctTransfer, second: correctTransfer }).map((correctTwice): PlanItem => ({ correctTwice })) },
     ),
     {
       minLength: 1,
@@ -195,6 +199,12 @@ function listed(world: WorldView): { basis: Basis; municipality: string; service
 /** The steps a plan item stands for, given the world now. */
 export function expandPlanItem(item: PlanItem, world: WorldView): Step[] {
   if ('step' in item) return [item.step];
+  if ('correctTwice' in item) {
+    const { first, second } = item.correctTwice;
+    if (first.type !== 'CorrectTransfer' || second.type !== 'CorrectTransfer') return [first, second];
+    // An even pick makes the world choose a transfer a correction already named or replaced (see World).
+    return [first, { ...second, municipality: first.municipality, pick: second.pick - (second.pick % 4) }];
+  }
   if ('signAll' in item) {
     const { id, on } = item.signAll;
     const a = world.agreement(id);

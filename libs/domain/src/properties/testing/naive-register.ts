@@ -186,19 +186,35 @@ export interface NaiveTransfer {
   decidedOn: string;
 }
 
-/** The transfers of a municipality and area that stand: recorded, and not withdrawn or replaced by a correction. */
+/**
+ * The transfers of a municipality and area that stand: recorded, and not withdrawn or replaced by a
+ * correction. A correction may itself be corrected (decision "corrections stay visible in the
+ * history"): of a transfer and everything that corrected it, the latest recorded correction wins,
+ * so only its replacement (if any) stands.
+ */
 export function standingTransfers(log: readonly LoggedEvent[], municipality: string, area: string): NaiveTransfer[] {
   const all: NaiveTransfer[] = [];
-  const corrected = new Set<string>();
+  /** The first transfer of each one's line of corrections, and the one that stands in each line. */
+  const rootOf = new Map<string, string>();
+  const standing = new Map<string, string | undefined>();
   for (const e of log) {
     if (e.stream !== `municipality-${municipality}`) continue;
     const facts = e.type === 'ServiceTransferred' ? e.data : e.type === 'CorrectionRecorded' ? e.data.replacement : undefined;
-    if (e.type === 'CorrectionRecorded') corrected.add(e.data.corrects.transferId);
+    if (e.type === 'ServiceTransferred') {
+      rootOf.set(e.data.transferId, e.data.transferId);
+      standing.set(e.data.transferId, e.data.transferId);
+    }
+    if (e.type === 'CorrectionRecorded') {
+      const root = rootOf.get(e.data.corrects.transferId) ?? e.data.corrects.transferId;
+      standing.set(root, e.data.replacement?.transferId);
+      if (e.data.replacement) rootOf.set(e.data.replacement.transferId, root);
+    }
     if (facts && facts.serviceArea === area) {
       all.push({ transferId: facts.transferId, position: e.position, recordedAt: e.recordedAt, basis: facts.basis, provider: facts.provider, effectiveFrom: facts.effectiveFrom, decidedOn: facts.decidedOn });
     }
   }
-  return all.filter((t) => !corrected.has(t.transferId));
+  const stands = new Set([...standing.values()]);
+  return all.filter((t) => stands.has(t.transferId));
 }
 
 /**

@@ -55,7 +55,7 @@ export type Step =
   | { type: 'ExtendAgreement'; id: string; validUntil: string; decidedOn: string }
   | { type: 'TerminateAgreement'; id: string; decidedOn: string; effectiveFrom: string; successors: Successor[] }
   | { type: 'TransferService'; municipality: string; serviceArea: string; basis: Basis; decidedOn: string; effectiveFrom: string }
-  /** `pick` chooses one of the municipality's recorded transfers (one time in four, or when there is none, a transfer that does not exist). */
+  /** `pick` chooses one of the municipality's recorded transfers or replacements, corrected or not (one time in four, or when there is none, a transfer that does not exist). */
   | { type: 'CorrectTransfer'; municipality: string; pick: number; replacement?: { serviceArea: string; basis: Basis; decidedOn: string; effectiveFrom: string } }
   | { type: 'StartStudy'; id: string; parties: string[]; owner?: string; serviceAreas: string[]; startedOn: string; plannedEnd: string }
   | { type: 'ScheduleMilestone'; id: string; milestoneId: string; due: string }
@@ -165,8 +165,12 @@ export class World {
       case 'TransferService':
         return this.transfer(step, `t-${commandNo}`);
       case 'CorrectTransfer': {
-        const recorded = this.stream(`municipality-${step.municipality}`).filter((e) => e.type === 'ServiceTransferred').map((e) => e.data.transferId);
-        const transferId = recorded.length > 0 && step.pick % 4 !== 3 ? recorded[step.pick % recorded.length] : `no-such-transfer-${step.pick}`;
+        // Any transfer recorded, or recorded as a replacement: corrected or not (a correction may itself be corrected).
+        const recorded = this.stream(`municipality-${step.municipality}`).flatMap((e) => (e.type === 'ServiceTransferred' ? [e.data.transferId] : e.type === 'CorrectionRecorded' && e.data.replacement ? [e.data.replacement.transferId] : []));
+        // Every other time, one a correction already named or recorded as a replacement, when there is one (a correction of a correction).
+        const corrected = this.stream(`municipality-${step.municipality}`).flatMap((e) => (e.type === 'CorrectionRecorded' ? [e.data.corrects.transferId, ...(e.data.replacement ? [e.data.replacement.transferId] : [])] : []));
+        const candidates = corrected.length > 0 && step.pick % 2 === 0 ? corrected : recorded;
+        const transferId = candidates.length > 0 && step.pick % 4 !== 3 ? candidates[(step.pick >> 1) % candidates.length] : `no-such-transfer-${step.pick}`;
         const r = step.replacement;
         const command: MunicipalityCommand = {
           type: 'CorrectTransfer',
