@@ -4,9 +4,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { runCli } from '../apps/cli/src/cli';
 import { loadScenario, runScenario } from '../scenarios/scenario-runner';
+import { cli } from './support/cli';
 import { client, RunningApp, startApp, Json } from './support/start-app';
 
 const ROOT = resolve(__dirname, '..');
@@ -18,22 +17,6 @@ function npmCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
       done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
-}
-
-/** The CLI in this process, with stdout and stderr captured. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Json }> {
-  let stdout = '';
-  let stderr = '';
-  const out = new Writable({ write: (chunk, _e, done) => ((stdout += String(chunk)), done()) });
-  const err = new Writable({ write: (chunk, _e, done) => ((stderr += String(chunk)), done()) });
-  const code = await runCli(args, { stdout: out, stderr: err, env: {} });
-  let json: Json;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
 }
 
 /**

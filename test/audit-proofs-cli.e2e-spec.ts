@@ -2,26 +2,9 @@ import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { runCli } from '../apps/cli/src/cli';
 import { loadScenario, runScenario } from '../scenarios/scenario-runner';
+import { cli } from './support/cli';
 import { client, Json, RunningApp, startApp } from './support/start-app';
-
-/** The CLI in this process, with stdout and stderr captured. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Json }> {
-  let stdout = '';
-  let stderr = '';
-  const out = new Writable({ write: (chunk, _e, done) => ((stdout += String(chunk)), done()) });
-  const err = new Writable({ write: (chunk, _e, done) => ((stderr += String(chunk)), done()) });
-  const code = await runCli(args, { stdout: out, stderr: err, env: {} });
-  let json: Json;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
-}
 
 /**
  * An auditor's offline checks on seed story S1: files saved from the API (a checkpoint note, a

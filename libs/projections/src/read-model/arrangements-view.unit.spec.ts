@@ -1,26 +1,13 @@
-import type { RecordedEvent } from '@samverkan/event-store';
-import { RegisterReadModel } from '../register-read-model';
+import type { RegisterReadModel } from '../register-read-model';
+import { EventFeed, given } from './testing/event-feed';
 
 const LKP = '0580';
 const NKP = '0581';
 const ATV = '0561';
 const KINDA = '0513';
 
-let position = 0;
-let clock = 0;
-function recorded(stream: string, type: string, data: Record<string, unknown>): RecordedEvent {
-  position += 1;
-  clock += 60_000;
-  const at = new Date(clock).toISOString();
-  return { id: `e${position}`, stream, revision: 0, position, type, data, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actor: 't', source: 't', recordedAt: at, schemaVersion: 1 }, created: at };
-}
-
-/** Given: the events, applied in order to a fresh read model. */
-function given(...events: RecordedEvent[]): RegisterReadModel {
-  const model = new RegisterReadModel();
-  for (const e of events) model.apply(e);
-  return model;
-}
+const feed = new EventFeed();
+const recorded = feed.recorded;
 
 const formed = (id: string, members: string[], effectiveFrom: string, form = 'federation') =>
   recorded(`federation-${id}`, 'FederationFormed', { id, name: id, form, members, serviceAreas: ['payroll'], decidedOn: effectiveFrom, effectiveFrom, ...(form === 'joint-committee' ? { host: members[0] } : {}) });
@@ -99,10 +86,9 @@ describe('decision: party means ever a party', () => {
   });
 
   it('given a departure recorded after T, when asked as known at T, then the municipality is a party on a later day as it stood then', () => {
-    position = 0;
-    clock = 0;
+    feed.reset();
     const formedEvent = formed('fed', [LKP, NKP], '2008-01-01');
-    const T = clock + 30_000;
+    const T = feed.now + 30_000;
     const model = given(formedEvent, left('fed', NKP, '2015-01-01'));
     expect(ids(model, NKP, '2016-01-01', T)).toEqual(['fed']);
     expect(ids(model, NKP, '2016-01-01')).toEqual([]);

@@ -1,24 +1,11 @@
-import type { RecordedEvent } from '@samverkan/event-store';
-import { RegisterReadModel } from '../register-read-model';
+import type { RegisterReadModel } from '../register-read-model';
+import { EventFeed, given } from './testing/event-feed';
 
 const LKP = '0580';
 const NKP = '0581';
 
-let position = 0;
-let clock = 0;
-function recorded(stream: string, type: string, data: Record<string, unknown>): RecordedEvent {
-  position += 1;
-  clock += 60_000;
-  const at = new Date(clock).toISOString();
-  return { id: `e${position}`, stream, revision: 0, position, type, data, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actor: 't', source: 't', recordedAt: at, schemaVersion: 1 }, created: at };
-}
-
-/** Given: the events, applied in order to a fresh read model. */
-function given(...events: RecordedEvent[]): RegisterReadModel {
-  const model = new RegisterReadModel();
-  for (const e of events) model.apply(e);
-  return model;
-}
+const feed = new EventFeed();
+const recorded = feed.recorded;
 
 const formed = (id: string, effectiveFrom: string) => recorded(`federation-${id}`, 'FederationFormed', { id, name: id, form: 'federation', members: [LKP, NKP], serviceAreas: ['payroll'], decidedOn: effectiveFrom, effectiveFrom });
 const dissolved = (id: string, effectiveFrom: string) => recorded(`federation-${id}`, 'FederationDissolved', { id, decidedOn: effectiveFrom, effectiveFrom, successors: [] });
@@ -89,10 +76,9 @@ describe('decision: reviews are due per full term', () => {
   });
 
   it('given a review recorded after T, when asked as known at T, then it is overdue as the register knew it', () => {
-    position = 0;
-    clock = 0;
+    feed.reset();
     const form = formed('fed', '2016-01-01');
-    const T = clock + 30_000;
+    const T = feed.now + 30_000;
     const model = given(form, reviewed('federation-fed', 'fed', '2020-05-01'));
     expect(overdue(model, '2022-10-15', T)).toHaveLength(1);
     expect(overdue(model, '2022-10-15')).toEqual([]);

@@ -1,26 +1,13 @@
-import type { RecordedEvent } from '@samverkan/event-store';
-import { RegisterReadModel } from '../register-read-model';
+import type { RegisterReadModel } from '../register-read-model';
+import { EventFeed, given } from './testing/event-feed';
 
 const LKP = '0580';
 const NKP = '0581';
 const FED = 'fed';
 const AGR = 'agr';
 
-let position = 0;
-let clock = 0;
-function recorded(stream: string, type: string, data: Record<string, unknown>): RecordedEvent {
-  position += 1;
-  clock += 60_000;
-  const at = new Date(clock).toISOString();
-  return { id: `e${position}`, stream, revision: 0, position, type, data, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actor: 't', source: 't', recordedAt: at, schemaVersion: 1 }, created: at };
-}
-
-/** Given: the events, applied in order to a fresh read model. */
-function given(...events: RecordedEvent[]): RegisterReadModel {
-  const model = new RegisterReadModel();
-  for (const e of events) model.apply(e);
-  return model;
-}
+const feed = new EventFeed();
+const recorded = feed.recorded;
 
 const formed = () => recorded(`federation-${FED}`, 'FederationFormed', { id: FED, name: FED, form: 'federation', members: [LKP, NKP], serviceAreas: ['payroll'], decidedOn: '2008-01-01', effectiveFrom: '2008-01-01' });
 const left = (municipality: string, effectiveFrom: string) => recorded(`federation-${FED}`, 'MemberLeft', { id: FED, municipality, decidedOn: effectiveFrom, effectiveFrom, successors: [] });
