@@ -3,7 +3,7 @@ import { EventStore } from '@samverkan/event-store';
 import { SqliteEventStore } from '@samverkan/event-store/sqlite';
 import { Clock } from '@samverkan/shared';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChainSealer } from '../chain/event-chain';
@@ -196,6 +196,18 @@ describe('LogTree', () => {
       await tree.ready();
       expect(tree.size).toBe(0);
       expect(lines.some((l) => l.includes('leaf 14 has position'))).toBe(true);
+      await tree.upToHead();
+      expect(tree.root(19).equals((await byHand()).root())).toBe(true);
+    });
+
+    it('rebuilds from the log when the file cannot be read at all (a cache, never a reason to fail)', async () => {
+      await history();
+      rmSync(file());
+      mkdirSync(file()); // reading it fails (EISDIR)
+      const tree = newTree();
+      await tree.ready();
+      expect(tree.size).toBe(0);
+      expect(lines.some((l) => l.includes('could not be used') && l.includes('rebuilt from the log'))).toBe(true);
       await tree.upToHead();
       expect(tree.root(19).equals((await byHand()).root())).toBe(true);
     });

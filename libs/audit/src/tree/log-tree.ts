@@ -105,7 +105,15 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Loads the tree once (from its file, checked against the log's checkpoints, or empty). */
   ready(): Promise<void> {
-    this.loaded ??= this.load();
+    this.loaded ??= this.load().catch((error: unknown) => {
+      // The file is a cache: whatever went wrong with it, the tree is made again from the log.
+      this.logger.warn(`The audit tree file could not be used (${message(error)}); the tree is rebuilt from the log`);
+      this.tree = new MerkleTree();
+      this.positions = new Float64Array(1024);
+      this.last = 0;
+      this.heads.clear();
+      this.latestHead = undefined;
+    });
     return this.loaded;
   }
 

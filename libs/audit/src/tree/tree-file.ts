@@ -57,7 +57,8 @@ export class TreeFile {
   /** Replaces the file with exactly these leaves (written aside, then renamed: a crash leaves the old file or the new one). */
   rewrite(hashes: Buffer, positions: Float64Array, count: number): void {
     this.close();
-    const temporary = `${this.path}.tmp`;
+    // One temporary file per process: two service processes may share a data directory (and this cache).
+    const temporary = `${this.path}.${process.pid}.tmp`;
     const fd = openSync(temporary, 'w', 0o600);
     try {
       writeSync(fd, MAGIC);
@@ -84,9 +85,14 @@ export class TreeFile {
     writeSync(this.fd, out);
   }
 
+  /** Removes the file if it can; a cache that cannot be removed is rebuilt over at the next start anyway. */
   remove(): void {
     this.close();
-    rmSync(this.path, { force: true });
+    try {
+      rmSync(this.path, { force: true });
+    } catch {
+      // Not a file (or not ours to remove): the next load refuses it and the tree is made from the log.
+    }
   }
 
   close(): void {
