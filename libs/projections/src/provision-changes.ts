@@ -21,16 +21,44 @@ export interface ProvisionSpan {
   reason?: BasisEnd['reason'];
 }
 
+/**
+ * The spans of each timeline the read model handed out, with their keys. Its timelines are
+ * immutable and shared (a cell keeps its timeline until an event drops it), so the "before" of
+ * one event is the "after" of the previous one and is not converted again. Keyed weakly: a
+ * timeline the read model has dropped and nobody holds is collected with its spans. The shared
+ * "nothing recorded" timeline serves every municipality, so the code is part of the entry.
+ */
+interface MemoisedSpans {
+  code: string;
+  spans: readonly ProvisionSpan[];
+  /** `spanKey` of each span, in order (a step function's spans start on distinct days, so they differ). */
+  keys: readonly string[];
+  keySet: ReadonlySet<string>;
+}
+const SPANS = new WeakMap<readonly ProvisionInterval[], MemoisedSpans>();
+
 /** The step function of one municipality and service area, as spans (the read model's intervals, with the provider filled in). */
-export function spansOf(municipality: string, timeline: readonly ProvisionInterval[]): ProvisionSpan[] {
-  return timeline.map((interval) => ({
-    from: interval.from ?? null,
-    until: interval.to === undefined ? null : addDays(interval.to, -1),
-    provider: interval.provider ?? { kind: 'municipality', code: municipality },
-    basis: interval.basis.kind === 'in-house' ? IN_HOUSE : interval.basis,
-    lapsed: interval.lapsed,
-    ...(interval.lapsed && interval.end ? { reason: interval.end.reason } : {}),
-  }));
+export function spansOf(municipality: string, timeline: readonly ProvisionInterval[]): readonly ProvisionSpan[] {
+  return spansWithKeys(municipality, timeline).spans;
+}
+
+function spansWithKeys(municipality: string, timeline: readonly ProvisionInterval[]): MemoisedSpans {
+  const cached = SPANS.get(timeline);
+  if (cached && cached.code === municipality) return cached;
+  const spans = Object.freeze(
+    timeline.map((interval): ProvisionSpan => ({
+      from: interval.from ?? null,
+      until: interval.to === undefined ? null : addDays(interval.to, -1),
+      provider: interval.provider ?? { kind: 'municipality', code: municipality },
+      basis: interval.basis.kind === 'in-house' ? IN_HOUSE : interval.basis,
+      lapsed: interval.lapsed,
+      ...(interval.lapsed && interval.end ? { reason: interval.end.reason } : {}),
+    })),
+  );
+  const keys = spans.map(spanKey);
+  const entry = { code: municipality, spans, keys, keySet: new Set(keys) };
+  SPANS.set(timeline, entry);
+  return entry;
 }
 
 /** A cell that nothing was ever recorded for: in-house, always. */
@@ -40,14 +68,12 @@ export function defaultSpans(municipality: string): ProvisionSpan[] {
 
 /** Same days, same provider, same basis, same lapse (and reason). */
 export function sameSpan(a: ProvisionSpan, b: ProvisionSpan): boolean {
-  return (
-    a.from === b.from &&
-    a.until === b.until &&
-    a.lapsed === b.lapsed &&
-    (a.reason ?? null) === (b.reason ?? null) &&
-    basisKey(a.basis) === basisKey(b.basis) &&
-    providerKey(a.provider) === providerKey(b.provider)
-  );
+  return spanKey(a) === spanKey(b);
+}
+
+/** What `sameSpan` compares, as one string (dates, slugs and ids hold no NUL). */
+function spanKey(span: ProvisionSpan): string {
+  return `${span.from ?? ''}\0${span.until ?? ''}\0${span.lapsed ? 1 : 0}\0${span.reason ?? ''}\0${basisKey(span.basis)}\0${providerKey(span.provider)}`;
 }
 
 /**
@@ -55,10 +81,20 @@ export function sameSpan(a: ProvisionSpan, b: ProvisionSpan): boolean {
  * not, exactly, a span of `before`. `before` undefined means the cell did not exist, so every
  * span is new. Writing the returned spans over `before` with `overwriteSpan` gives `after`
  * exactly (the spans of `after` that are left out already are spans of `before`, whole).
+ * Linear in the spans: a cell's history grows for decades, and this runs for every event.
  */
 export function changedSpans(before: readonly ProvisionSpan[] | undefined, after: readonly ProvisionSpan[]): ProvisionSpan[] {
   if (!before) return [...after];
-  return after.filter((span) => !before.some((old) => sameSpan(old, span)));
+  const old = new Set(before.map(spanKey));
+  return after.filter((span) => !old.has(spanKey(span)));
+}
+
+/** `changedSpans` of two of the read model's timelines, from their memoised spans and keys. */
+function changedBetween(code: string, before: readonly ProvisionInterval[], after: readonly ProvisionInterval[]): ProvisionSpan[] {
+  if (before === after) return [];
+  const old = spansWithKeys(code, before).keySet;
+  const now = spansWithKeys(code, after);
+  return now.spans.filter((_, index) => !old.has(now.keys[index]));
 }
 
 const startsBefore = (a: CalendarDate | null, b: CalendarDate | null): boolean => b !== null && (a === null || a < b);
@@ -184,8 +220,7 @@ export class ProvisionChangeTracker {
       case 'StudyStarted': case 'MilestoneScheduled': case 'MilestoneReached': case 'StudyConcluded':
         for (const key of this.model.lastTouched) {
           const [code, area] = key.split('/');
-          const before = spansOf(code, this.model.timelineBeforeLast(code, area));
-          const changed = changedSpans(before, spansOf(code, this.model.timelineOf(code, area)));
+          const changed = changedBetween(code, this.model.timelineBeforeLast(code, area), this.model.timelineOf(code, area));
           if (changed.length > 0) spans.push({ code, area, spans: changed });
         }
         break;

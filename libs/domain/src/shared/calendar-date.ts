@@ -22,6 +22,12 @@ function daysInMonth(year: number, month: number): number {
 
 /** The date `days` days after `date` (negative for before). */
 export function addDays(date: CalendarDate, days: number): CalendarDate {
+  // The day before, within the month: what every inclusive end date needs (the read side asks it
+  // for each interval of a provision's history), with no Date.
+  if (days === -1) {
+    const day = (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
+    if (day > 1) return `${date.slice(0, 8)}${day <= 10 ? '0' : ''}${day - 1}`;
+  }
   const [y, m, d] = date.split('-').map(Number);
   const t = new Date(Date.UTC(y, m - 1, d + days));
   return t.toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { addDays, isCalendarDate, maxDate, minDate, stockholmDateOf } from './calendar-date';
 
 describe('calendar dates', () => {
@@ -30,6 +31,20 @@ describe('calendar dates', () => {
     expect(addDays('2019-03-31', 1)).toBe('2019-04-01'); // the day after it starts
     expect(addDays('2020-01-01', 366)).toBe('2021-01-01');
     expect(addDays('2020-01-01', 0)).toBe('2020-01-01');
+  });
+
+  it('addDays by -1 (its shortcut within a month) agrees with the calendar on every day of 1990–2059', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1) / 86_400_000, max: Date.UTC(2059, 11, 31) / 86_400_000 }), (dayNumber) => {
+        const date = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
+        const before = new Date((dayNumber - 1) * 86_400_000).toISOString().slice(0, 10);
+        expect(addDays(date, -1)).toBe(before);
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(addDays('2020-03-10', -1)).toBe('2020-03-09');
+    expect(addDays('2020-03-11', -1)).toBe('2020-03-10');
+    expect(addDays('2020-03-02', -1)).toBe('2020-03-01');
   });
 
   it('minDate and maxDate compare as dates and let undefined through', () => {
