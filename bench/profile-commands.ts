@@ -3,8 +3,11 @@
  * fresh register, under the service step's command load (16 clients, BENCH_SECONDS, default 10),
  * run with `node --cpu-prof`. Prints the rate, the latency and the service's CPU per command,
  * and leaves the profile in PROF_DIR (default /tmp/samverkan-prof); `PROF=0` runs without it.
+ * `PROF_DATA_DIR=<dir>` runs it on the register in that data directory instead (a history the
+ * bench generated and kept with `BENCH_KEEP=1`; used in place, so the commands are added to it).
  * Sum self time per function with any cpuprofile viewer (Chrome DevTools, speedscope).
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +24,11 @@ async function main(): Promise<void> {
   const profDir = process.env.PROF_DIR ?? join(tmpdir(), 'samverkan-prof');
   const built = await buildService('compiled');
   if (process.env.PROF !== '0') built.nodeArgs.unshift('--cpu-prof', `--cpu-prof-dir=${profDir}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'samverkan-profile-'));
+  const given = process.env.PROF_DATA_DIR;
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'samverkan-profile-'));
   try {
-    const { service } = await ServiceChild.start({ built, port: await freePort(), dataDir, logLevel: 'warn', head: 0, timeoutMs: 120_000 });
+    const head = given ? headPosition(join(given, 'events.sqlite')) : 0;
+    const { service } = await ServiceChild.start({ built, port: await freePort(), dataDir, logLevel: 'warn', head, timeoutMs: 900_000 });
     const random = new Random(1);
     const federation = await formFederation(service.url, random);
     let spec: Record<string, unknown>;
@@ -41,8 +46,17 @@ async function main(): Promise<void> {
     await service.stop();
     console.log(JSON.stringify({ kind, okPerSecond: Math.round(result.okPerSecond), non2xx: result.non2xx, p50Ms: result.latencyMs.p50, p99Ms: result.latencyMs.p99, serviceCpuMsPerCommand: Number(((cpu * 1000) / result.ok).toFixed(3)), profileDir: process.env.PROF === '0' ? undefined : profDir }));
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!given) rmSync(dataDir, { recursive: true, force: true });
     built.dispose();
+  }
+}
+
+function headPosition(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return Number(db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get());
+  } finally {
+    db.close();
   }
 }
 

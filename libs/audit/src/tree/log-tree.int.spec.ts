@@ -13,6 +13,7 @@ import { Checkpointer } from '../service/checkpointer';
 import { eventLeafHash } from './leaf';
 import { LogTree, TreeRangeError } from './log-tree';
 import { RECORD_BYTES, TREE_FILE } from './tree-file';
+import { TREE_SEAL_FILE, TreeSealFile } from './tree-seal';
 
 class FixedClock extends Clock {
   now(): Date {
@@ -148,11 +149,26 @@ describe('LogTree', () => {
       return { leaves: tree.size };
     }
     const file = () => join(dir, TREE_FILE);
+    const seal = () => join(dir, TREE_SEAL_FILE);
 
-    it('loads the leaves a checkpoint vouches for and hashes only the rest again', async () => {
+    it('after a clean stop keeps every leaf, as its seal vouches, and hashes nothing again', async () => {
+      const { leaves } = await history();
+      const tree = newTree();
+      await tree.ready();
+      expect(tree.size).toBe(leaves);
+      expect(lines.some((l) => l.includes('hashed again'))).toBe(false);
+      expect(lines.some((l) => l.includes(`Audit tree: ${leaves} leaves loaded`))).toBe(true);
+      expect(tree.root(leaves).equals((await byHand()).root())).toBe(true);
+      // The checkpoints in the kept prefix are served as before.
+      expect(tree.latest()?.size).toBe(15);
+      expect(tree.headAt(9)).toBeDefined();
+    });
+
+    it('without its seal, loads the leaves a checkpoint vouches for and hashes only the rest again', async () => {
       const { leaves } = await history();
       expect(leaves).toBe(19);
       expect(statSync(file()).size).toBe(MAGIC_BYTES + 19 * RECORD_BYTES);
+      rmSync(seal());
       const tree = newTree();
       await tree.ready();
       expect(tree.size).toBe(15);
@@ -239,7 +255,60 @@ describe('LogTree', () => {
         const tree = newTree(other, otherKeys);
         await tree.ready();
         expect(tree.size).toBe(0);
-        expect(lines.some((l) => l.includes('no signed checkpoint vouches for them'))).toBe(true);
+        expect(lines.some((l) => l.includes('nor a signed checkpoint vouches for them'))).toBe(true);
+        await tree.upToHead();
+        expect(tree.root(tree.size).equals((await byHand(other)).root())).toBe(true);
+      } finally {
+        await other.close();
+        rmSync(otherDir, { recursive: true, force: true });
+      }
+    });
+
+    it('ignores a seal whose signature does not verify, and one signed by a key it does not trust', async () => {
+      await history();
+      const good = readFileSync(seal(), 'utf8');
+      const leaves = readFileSync(file()); // the load below cuts the file back to what it keeps
+      const forged = JSON.parse(good) as { signature: string };
+      forged.signature = Buffer.from(Buffer.from(forged.signature, 'base64').map((b, i) => (i === 3 ? b ^ 1 : b))).toString('base64');
+      writeFileSync(seal(), JSON.stringify(forged));
+      const tree = newTree();
+      await tree.ready();
+      expect(tree.size).toBe(15);
+      expect(lines.some((l) => l.includes('signature that does not verify') && l.includes('checkpoint') && l.includes('vouches for the first 15'))).toBe(true);
+
+      // The same file sealed by another key (one this service does not trust).
+      const otherDir = mkdtempSync(join(tmpdir(), 'samverkan-log-tree-key-'));
+      try {
+        const stranger = new AuditKeys(SqliteEventStore.inMemory(), { dataDir: otherDir, trustedKeyFiles: [] });
+        const sealed = JSON.parse(good) as { size: number; root: string; position: number };
+        new TreeSealFile(dir).write({ size: sealed.size, root: sealed.root, position: sealed.position }, stranger.signing);
+        writeFileSync(file(), leaves);
+        lines = [];
+        const again = newTree();
+        await again.ready();
+        expect(again.size).toBe(15);
+        expect(lines.some((l) => l.includes('which is not trusted'))).toBe(true);
+      } finally {
+        rmSync(otherDir, { recursive: true, force: true });
+      }
+    });
+
+    it("ignores a seal whose last leaf is not the log's event there (the file and seal of another log, signed with the same key)", async () => {
+      await history();
+      const otherDir = mkdtempSync(join(tmpdir(), 'samverkan-log-tree-same-key-'));
+      const other = SqliteEventStore.open({ dataDir: otherDir });
+      try {
+        copyFileSync(join(dir, 'audit-signing-key.pem'), join(otherDir, 'audit-signing-key.pem'));
+        const otherKeys = new AuditKeys(other, { dataDir: otherDir, trustedKeyFiles: [] });
+        const chain = new ChainSealer();
+        await append('municipality-0580', 12, other, chain);
+        await append('federation-x', 8, other, chain);
+        copyFileSync(file(), join(otherDir, TREE_FILE));
+        copyFileSync(seal(), join(otherDir, TREE_SEAL_FILE));
+        const tree = newTree(other, otherKeys);
+        await tree.ready();
+        expect(tree.size).toBe(0);
+        expect(lines.some((l) => l.includes("its last leaf is not the log's event at position 19"))).toBe(true);
         await tree.upToHead();
         expect(tree.root(tree.size).equals((await byHand(other)).root())).toBe(true);
       } finally {

@@ -8,6 +8,7 @@ import { CHECKPOINT_STREAM, CheckpointData, checkSignature, parseCheckpoint } fr
 import { COSIGNATURE_EVENT_TYPE, COSIGNATURE_STREAM, parseCosignatureData } from './cosignatures';
 import { eventLeafHash } from './leaf';
 import { TreeFile } from './tree-file';
+import { TreeSealFile } from './tree-seal';
 
 /** A sizes-or-indexes request outside the tree (a 400 at the API). */
 export class TreeRangeError extends Error {
@@ -31,6 +32,13 @@ export interface RecordedTreeHead {
   cosignatures: string[];
 }
 
+/** A checkpoint event with a tree head, its signature checked only when it is needed (then remembered). */
+interface CandidateHead {
+  head: RecordedTreeHead;
+  data: CheckpointData & { tree: NonNullable<CheckpointData['tree']> };
+  valid?: boolean;
+}
+
 const PAGE = 5_000;
 const FLUSH_MS = 1_000;
 const RESUBSCRIBE_MS = 1_000;
@@ -46,11 +54,16 @@ const RESUBSCRIBE_MS = 1_000;
  *   an answer always covers the log as it was when the request came. Two sources feed one
  *   append that ignores positions it already has: both deliver the log in order, so no leaf is
  *   skipped or added twice.
- * - **Restarts.** The leaves are kept in a file beside the signing key (`tree-file.ts`). On load,
- *   only the prefix that a checkpoint signed with a trusted key vouches for (same size, same
- *   root, same last position) is kept; the rest is hashed again from the log. A file from
+ * - **Restarts.** The leaves are kept in a file beside the signing key (`tree-file.ts`), with a
+ *   seal (`tree-seal.ts`): the file's tree head signed with the audit key at every flush. On
+ *   load, only the prefix that the seal or a checkpoint signed with a trusted key vouches for
+ *   (same size, same root, same last position; for the seal also the log's event at that
+ *   position hashing to that leaf) is kept; the rest is hashed again from the log. A file from
  *   another log, edited, cut short or ahead of the log therefore costs a rebuild, never a
- *   wrong answer.
+ *   wrong answer. A restart after a clean stop hashes nothing again.
+ * - **Signatures are checked when needed.** The checkpoints' tree heads are noted as the log
+ *   holds them, and a head's signature is checked (once) when it is served or vouches for the
+ *   file: a start does not check every checkpoint the register ever wrote.
  * - **Several instances** each keep their own tree of the one log: it is a function of the log.
  */
 @Injectable()
@@ -67,9 +80,11 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
   private flushTimer?: NodeJS.Timeout;
   private resubscribeTimer?: NodeJS.Timeout;
   private closed = false;
-  /** Checkpoints with a tree head, by tree size (the latest recorded one for a size). */
-  private readonly heads = new Map<number, RecordedTreeHead>();
-  private latestHead?: RecordedTreeHead;
+  private readonly seal?: TreeSealFile;
+  /** Checkpoint events with a tree head, by tree size, in the order they were recorded. */
+  private readonly heads = new Map<number, CandidateHead[]>();
+  /** The tree sizes `heads` holds, largest last (checkpoints are recorded as the log grows). */
+  private sizes: number[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -77,7 +92,10 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(AUDIT_OPTIONS) options: AuditModuleOptions,
   ) {
     const directory = signingKeyDirectory(store, resolveAuditOptions(options).dataDir);
-    if (directory !== undefined) this.file = new TreeFile(directory);
+    if (directory !== undefined) {
+      this.file = new TreeFile(directory);
+      this.seal = new TreeSealFile(directory);
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -112,7 +130,7 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
       this.positions = new Float64Array(1024);
       this.last = 0;
       this.heads.clear();
-      this.latestHead = undefined;
+      this.sizes = [];
     });
     return this.loaded;
   }
@@ -188,14 +206,25 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.tree.consistencyProof(from, to);
   }
 
-  /** The recorded checkpoint for exactly this tree size, if there is one. */
+  /** The latest recorded checkpoint signed by a trusted key for exactly this tree size, if there is one. */
   headAt(size: number): RecordedTreeHead | undefined {
-    return this.heads.get(size);
+    const candidates = this.heads.get(size) ?? [];
+    for (let i = candidates.length - 1; i >= 0; i--) if (this.isValid(candidates[i])) return candidates[i].head;
+    return undefined;
   }
 
-  /** The latest recorded checkpoint that carries a tree head. */
+  /** The recorded checkpoint signed by a trusted key with the largest tree head (the latest recorded of that size). */
   latest(): RecordedTreeHead | undefined {
-    return this.latestHead;
+    for (let i = this.sizes.length - 1; i >= 0; i--) {
+      const head = this.headAt(this.sizes[i]);
+      if (head) return head;
+    }
+    return undefined;
+  }
+
+  private isValid(candidate: CandidateHead): boolean {
+    candidate.valid ??= checkSignature(candidate.data, this.keys.trusted) === 'valid';
+    return candidate.valid;
   }
 
   private checkSize(field: string, size: number): void {
@@ -221,15 +250,21 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
   private noteCheckpoint(event: RecordedEvent): void {
     if (event.type === COSIGNATURE_EVENT_TYPE) {
       const cosigned = parseCosignatureData(event.data);
-      const head = cosigned && this.heads.get(cosigned.treeSize);
-      if (head && !head.cosignatures.includes(cosigned.line)) head.cosignatures.push(cosigned.line);
+      // Recorded only after it was checked against the checkpoint it cosigns (see Cosignatures).
+      for (const { head } of (cosigned && this.heads.get(cosigned.treeSize)) || []) if (!head.cosignatures.includes(cosigned!.line)) head.cosignatures.push(cosigned!.line);
       return;
     }
     const data = parseCheckpoint(event.data);
-    if (!data?.tree || data.note === undefined || checkSignature(data, this.keys.trusted) !== 'valid') return;
-    const head: RecordedTreeHead = { revision: event.revision, size: data.tree.size, note: data.note, cosignatures: [] };
-    this.heads.set(head.size, head);
-    if (!this.latestHead || head.size >= this.latestHead.size) this.latestHead = head;
+    if (!data?.tree || data.note === undefined) return;
+    const candidate: CandidateHead = { head: { revision: event.revision, size: data.tree.size, note: data.note, cosignatures: [] }, data: data as CandidateHead['data'] };
+    const same = this.heads.get(data.tree.size);
+    if (same) same.push(candidate);
+    else {
+      this.heads.set(data.tree.size, [candidate]);
+      this.sizes.push(data.tree.size);
+      // In order already unless a checkpoint names a smaller tree than one before it (not ours).
+      if (this.sizes.length > 1 && this.sizes[this.sizes.length - 2] > data.tree.size) this.sizes.sort((a, b) => a - b);
+    }
   }
 
   private follow(): void {
@@ -256,30 +291,49 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
       // The file is a cache: without it the next start hashes the log again.
       this.logger.warn(`The audit tree file could not be written (${message(error)}); the next start rebuilds the tree from the log`);
       this.file.remove();
+      this.seal?.remove();
+      return;
+    }
+    // After the leaves it covers: a crash in between leaves a seal of a prefix of the file.
+    try {
+      this.seal?.write({ size: this.tree.size, root: this.tree.root().toString('base64'), position: this.last }, this.keys.signing);
+    } catch (error) {
+      this.logger.warn(`The audit tree's seal could not be written (${message(error)}); the next start keeps only what a checkpoint vouches for`);
+      this.seal?.remove();
     }
   }
 
   private async load(): Promise<void> {
     const checkpoints = await this.store.readStream(CHECKPOINT_STREAM);
-    const vouched = checkpoints
-      .map((event) => ({ event, data: parseCheckpoint(event.data) }))
-      .filter((c): c is { event: RecordedEvent; data: CheckpointData & { tree: NonNullable<CheckpointData['tree']> } } => c.data?.tree !== undefined && checkSignature(c.data, this.keys.trusted) === 'valid')
-      .sort((a, b) => b.data.tree.size - a.data.tree.size);
     if (!this.file) return;
     const loaded = this.file.load();
     if (loaded.refused) {
       this.logger.warn(`${loaded.refused}; the tree is rebuilt from the log`);
       this.file.remove();
+      this.seal?.remove();
       return;
     }
     const count = loaded.positions.length;
     if (count === 0) return;
     const candidate = MerkleTree.fromLeafHashes(loaded.hashes);
-    // The longest prefix a trusted checkpoint vouches for: its size, its root and the position of its last event.
-    const match = vouched.find(({ data }) => data.tree.size <= count && loaded.positions[data.tree.size - 1] === data.position && candidate.root(data.tree.size).toString('base64') === data.tree.root);
-    const keep = match?.data.tree.size ?? 0;
+    const sealed = await this.sealedPrefix(loaded.positions, candidate);
+    // The checkpoints' heads are noted first (signatures unchecked): the longest prefix a trusted one vouches for.
+    for (const event of checkpoints) this.noteCheckpoint(event);
+    const vouching = this.sizes.filter((size) => size <= count).reverse();
+    let byCheckpoint: CandidateHead | undefined;
+    for (const size of vouching) {
+      if (size <= sealed.size) break;
+      byCheckpoint = [...this.heads.get(size)!].reverse().find((c) => loaded.positions[size - 1] === c.data.position && candidate.root(size).toString('base64') === c.data.tree.root && this.isValid(c));
+      if (byCheckpoint) break;
+    }
+    const keep = Math.max(sealed.size, byCheckpoint?.data.tree.size ?? 0);
     if (keep < count) {
-      const why = match ? `checkpoint ${match.event.revision} vouches for the first ${keep}` : 'no signed checkpoint vouches for them';
+      const why =
+        keep === 0
+          ? `neither its seal${sealed.refused ? ` (${sealed.refused})` : ''} nor a signed checkpoint vouches for them`
+          : keep === sealed.size
+            ? `its seal vouches for the first ${keep}`
+            : `checkpoint ${byCheckpoint!.head.revision} vouches for the first ${keep}${sealed.refused ? ` (its seal: ${sealed.refused})` : ''}`;
       this.logger.log(`The audit tree file holds ${count} leaves and ${why}; the rest is hashed again from the log`);
       this.file.rewrite(loaded.hashes, loaded.positions, keep);
     }
@@ -287,10 +341,24 @@ export class LogTree implements OnApplicationBootstrap, OnApplicationShutdown {
     this.positions = new Float64Array(Math.max(1024, keep * 2));
     this.positions.set(loaded.positions.subarray(0, keep));
     this.last = keep > 0 ? loaded.positions[keep - 1] : 0;
-    // The checkpoints and cosignatures inside the kept prefix are not delivered again: note them from the streams.
+    // The checkpoints after the kept prefix are delivered again as the tree follows the log: note only those inside it.
+    this.heads.clear();
+    this.sizes = [];
     const cosignatures = await this.store.readStream(COSIGNATURE_STREAM);
     for (const event of [...checkpoints, ...cosignatures].sort((a, b) => a.position - b.position)) if (event.position <= this.last) this.noteCheckpoint(event);
     if (keep > 0) this.logger.log(`Audit tree: ${keep} leaves loaded, up to position ${this.last}`);
+  }
+
+  /** How many of the file's leaves its seal vouches for (0, and why, when it does not). */
+  private async sealedPrefix(positions: Float64Array, candidate: MerkleTree): Promise<{ size: number; refused?: string }> {
+    const { seal, refused } = this.seal?.read(this.keys.trusted) ?? {};
+    if (!seal) return { size: 0, refused };
+    if (seal.size > candidate.size) return { size: 0, refused: `it covers ${seal.size} leaves, the file holds ${candidate.size}` };
+    if (positions[seal.size - 1] !== seal.position || candidate.root(seal.size).toString('base64') !== seal.root) return { size: 0, refused: 'it does not match the file' };
+    // What a checkpoint in the log implies and a file beside it does not: the leaf is this log's event.
+    const [event] = await this.store.readAll({ after: seal.position - 1, maxCount: 1 });
+    if (event?.position !== seal.position || !eventLeafHash(event).equals(candidate.leaf(seal.size - 1))) return { size: 0, refused: `its last leaf is not the log's event at position ${seal.position}` };
+    return { size: seal.size };
   }
 }
 
