@@ -29,22 +29,27 @@ async function main(): Promise<void> {
   try {
     const head = given ? headPosition(join(given, 'events.sqlite')) : 0;
     const { service } = await ServiceChild.start({ built, port: await freePort(), dataDir, logLevel: 'warn', head, timeoutMs: 900_000 });
-    const random = new Random(1);
-    const federation = await formFederation(service.url, random);
-    let spec: Record<string, unknown>;
-    if (kind === 'transfers') {
-      spec = { kind, federation: federation.id, members: federation.members, areas: federation.areas, from: federation.from, to: federation.to, seed: 4 };
-    } else {
-      const pool = await proposeAgreements(service.url, random, 'profile', Math.max(2_000, seconds * 3_000), 16);
-      const poolFile = join(dataDir, 'signatures.json');
-      writeFileSync(poolFile, JSON.stringify(pool.signatures));
-      spec = { kind, poolFile };
+    // Stopped on every way out: a service left running would go on writing to the data directory.
+    try {
+      const random = new Random(1);
+      const federation = await formFederation(service.url, random, given !== undefined);
+      let spec: Record<string, unknown>;
+      if (kind === 'transfers') {
+        spec = { kind, federation: federation.id, members: federation.members, areas: federation.areas, from: federation.from, to: federation.to, seed: 4 };
+      } else {
+        const pool = await proposeAgreements(service.url, random, 'profile', Math.max(2_000, seconds * 3_000), 16);
+        const poolFile = join(dataDir, 'signatures.json');
+        writeFileSync(poolFile, JSON.stringify(pool.signatures));
+        spec = { kind, poolFile };
+      }
+      const cpuBefore = service.cpuSeconds();
+      const result = await commandLoad(kind, service.url, spec, seconds, 16);
+      const cpu = service.cpuSeconds() - cpuBefore;
+      await service.stop();
+      console.log(JSON.stringify({ kind, okPerSecond: Math.round(result.okPerSecond), non2xx: result.non2xx, p50Ms: result.latencyMs.p50, p99Ms: result.latencyMs.p99, serviceCpuMsPerCommand: Number(((cpu * 1000) / result.ok).toFixed(3)), profileDir: process.env.PROF === '0' ? undefined : profDir }));
+    } finally {
+      await service.stop();
     }
-    const cpuBefore = service.cpuSeconds();
-    const result = await commandLoad(kind, service.url, spec, seconds, 16);
-    const cpu = service.cpuSeconds() - cpuBefore;
-    await service.stop();
-    console.log(JSON.stringify({ kind, okPerSecond: Math.round(result.okPerSecond), non2xx: result.non2xx, p50Ms: result.latencyMs.p50, p99Ms: result.latencyMs.p99, serviceCpuMsPerCommand: Number(((cpu * 1000) / result.ok).toFixed(3)), profileDir: process.env.PROF === '0' ? undefined : profDir }));
   } finally {
     if (!given) rmSync(dataDir, { recursive: true, force: true });
     built.dispose();

@@ -41,6 +41,8 @@ export class AttentionView {
       items.push(...arrangementAttention(record, events, known.federations.get(record.id), agreement, study, on, agreement && providerOf({ agreement }, known.federations)));
     }
     for (const key of this.cells.cellsWithTransfers()) {
+      // Known now, most cells never lapse: one lookup each, not a search of their step function.
+      if (!known && !this.cells.hasLapse(key)) continue;
       const [code, area] = key.split('/');
       const interval = intervalOn(this.cells.timelineOf(code, area, knownAtMs, known), on);
       if (interval.lapsed) {

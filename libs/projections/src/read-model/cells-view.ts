@@ -4,6 +4,9 @@ import { ArrangementsView, addTo } from './arrangements-view';
 import { Interner, providerKey } from './interner';
 import { CorrectedRef, LastApplied, Step, TransferEntry, cellKey } from './types';
 
+/** Whether a timeline has a lapsed interval, by the (immutable) timeline. */
+const LAPSES = new WeakMap<readonly ProvisionInterval[], boolean>();
+
 /** A cell nothing was recorded for: in-house throughout (provisionTimeline of no transfers). */
 const NOTHING_RECORDED: readonly ProvisionInterval[] = Object.freeze([Object.freeze({ basis: IN_HOUSE, lapsed: false })]);
 
@@ -182,6 +185,25 @@ export class CellsView {
     }
     const visible = (this.transfers.get(key) ?? []).filter((t) => t.recordedAtMs <= knownAtMs && (t.withdrawnAtMs === undefined || t.withdrawnAtMs > knownAtMs));
     return provisionTimeline(code, visible, known ?? this.arrangements.knownArrangements(knownAtMs));
+  }
+
+  /**
+   * Whether the cell's step function (known now) has a lapse on any day: asked of every cell by
+   * the attention list, so it is a lookup by the cell's key, remembered with the cached timeline
+   * it was read from (a new event drops both).
+   */
+  hasLapse(key: string): boolean {
+    let timeline = this.cachedTimelines.get(key);
+    if (!timeline) {
+      const [code, area] = key.split('/');
+      timeline = this.timelineOf(code, area);
+    }
+    let lapses = LAPSES.get(timeline);
+    if (lapses === undefined) {
+      lapses = timeline.some((interval) => interval.lapsed);
+      LAPSES.set(timeline, lapses);
+    }
+    return lapses;
   }
 
   /**
