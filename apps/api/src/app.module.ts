@@ -86,7 +86,7 @@ export class Startup implements OnApplicationBootstrap, BeforeApplicationShutdow
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
     this.runner.addObserver((event) => this.idempotency.observe(event));
-    this.runner.addParticipant({ name: 'idempotency-index', version: 1, exportState: () => this.idempotency.exportState(), importState: (state) => this.idempotency.importState(state) });
+    this.runner.addParticipant({ name: 'idempotency-index', version: 2, exportState: () => this.idempotency.exportState(), importState: (state) => this.idempotency.importState(state) });
     this.runner.addParticipant({ name: 'successor-transfers', version: 1, exportState: () => this.successors.checkpoint ?? null, importState: (state) => this.successors.resumeAfter(state as number | null) });
     const loaded: SnapshotLoad = this.snapshots ? await this.snapshots.load() : { kind: 'none' };
     await this.runner.start();

@@ -65,17 +65,94 @@ export class IdempotencyIndex {
     return this.byKey.size;
   }
 
-  /** The index as plain data for a read-model snapshot; shares the live entries, so serialise it at once. */
-  exportState(): { byKey: Map<string, Entry>; keyByCommandId: Map<string, string> } {
-    return { byKey: this.byKey, keyByCommandId: this.keyByCommandId };
+  /**
+   * The index as plain data for a read-model snapshot, as columns: one object per key made a
+   * snapshot of a large register mostly property names, and its load mostly the deserializer
+   * and the garbage collector (the read model's transfers are kept the same way). The
+   * command-id links are the inverse of the entries; only the links that are not are listed.
+   */
+  exportState(): IdempotencyColumns {
+    const size = this.byKey.size;
+    const streams = new Map<string, number>();
+    const types = new Map<string, number>();
+    const indexOf = (table: Map<string, number>, value: string): number => {
+      let at = table.get(value);
+      if (at === undefined) table.set(value, (at = table.size));
+      return at;
+    };
+    const c: IdempotencyColumns = {
+      format: 2,
+      keys: new Array<string>(size),
+      requestHash: new Array<string | null>(size),
+      commandId: new Array<string>(size),
+      id: new Array<string>(size),
+      stream: new Uint32Array(size),
+      revision: new Float64Array(size),
+      position: new Float64Array(size),
+      eventCount: new Uint32Array(size),
+      eventType: [],
+      eventId: [],
+      streams: [],
+      types: [],
+      otherLinks: [],
+    };
+    let i = 0;
+    for (const [key, entry] of this.byKey) {
+      c.keys[i] = key;
+      c.requestHash[i] = entry.requestHash ?? null;
+      c.commandId[i] = entry.commandId;
+      c.id[i] = entry.result.id;
+      c.stream[i] = indexOf(streams, entry.result.stream);
+      c.revision[i] = entry.result.revision;
+      c.position[i] = entry.result.position;
+      c.eventCount[i] = entry.result.events.length;
+      for (const event of entry.result.events) {
+        c.eventType.push(indexOf(types, event.type));
+        c.eventId.push(event.id);
+      }
+      i += 1;
+    }
+    for (const [commandId, key] of this.keyByCommandId) if (this.byKey.get(key)?.commandId !== commandId) c.otherLinks.push([commandId, key]);
+    c.streams = [...streams.keys()];
+    c.types = [...types.keys()];
+    return c;
   }
 
-  /** Replaces the index with one exportState() gave (after a structured-clone round trip). */
+  /** Replaces the index with one exportState() gave (after a structured-clone round trip); throws, changing nothing, on anything else. */
   importState(state: unknown): void {
-    const { byKey, keyByCommandId } = state as ReturnType<IdempotencyIndex['exportState']>;
+    const c = state as IdempotencyColumns;
+    if (c === null || typeof c !== 'object' || c.format !== 2) throw new Error('Not an idempotency index state of format 2');
     this.byKey.clear();
     this.keyByCommandId.clear();
-    for (const [key, entry] of byKey) this.byKey.set(key, entry);
-    for (const [commandId, key] of keyByCommandId) this.keyByCommandId.set(commandId, key);
+    let e = 0;
+    for (let i = 0; i < c.keys.length; i++) {
+      const events: { type: string; id: string }[] = new Array(c.eventCount[i]);
+      for (let k = 0; k < events.length; k++, e++) events[k] = { type: c.types[c.eventType[e]], id: c.eventId[e] };
+      const requestHash = c.requestHash[i] ?? undefined;
+      this.byKey.set(c.keys[i], { requestHash, commandId: c.commandId[i], result: { id: c.id[i], stream: c.streams[c.stream[i]], revision: c.revision[i], position: c.position[i], events } });
+      this.keyByCommandId.set(c.commandId[i], c.keys[i]);
+    }
+    for (const [commandId, key] of c.otherLinks) this.keyByCommandId.set(commandId, key);
   }
+}
+
+/** The index as a snapshot keeps it (see exportState). */
+export interface IdempotencyColumns {
+  format: 2;
+  keys: string[];
+  requestHash: (string | null)[];
+  commandId: string[];
+  /** The answer of each key: its id, stream (by number in `streams`), revision, position and events. */
+  id: string[];
+  stream: Uint32Array;
+  revision: Float64Array;
+  position: Float64Array;
+  /** How many of the flattened events each answer has, in order. */
+  eventCount: Uint32Array;
+  eventType: number[];
+  eventId: string[];
+  streams: string[];
+  types: string[];
+  /** Command-id links that are not the inverse of the entries. */
+  otherLinks: [commandId: string, key: string][];
 }

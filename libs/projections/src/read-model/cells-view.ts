@@ -1,4 +1,4 @@
-import { AgreementState, FederationState, IN_HOUSE, KnownArrangements, ProviderRef, ProvisionInterval, TransferFacts, assertNever, provisionTimeline } from '@samverkan/domain';
+import { AgreementState, Basis, FederationState, IN_HOUSE, KnownArrangements, ProviderRef, ProvisionInterval, TransferFacts, assertNever, provisionTimeline } from '@samverkan/domain';
 import type { DecodedEvent } from '../decoded-event';
 import { ArrangementsView, addTo } from './arrangements-view';
 import { Interner, providerKey } from './interner';
@@ -136,14 +136,19 @@ export class CellsView {
     }
   }
 
-  /** Replaces everything with a snapshot's transfers (sharing their values again and rebuilding the indexes). */
-  restore(transfers: Iterable<[string, TransferEntry[]]>): void {
+  /**
+   * Replaces everything with a snapshot's transfers (rebuilding the indexes). Their shared values
+   * are `shared`'s (decoded from columns), which the interner adopts; without it each entry's
+   * values are shared again one by one.
+   */
+  restore(transfers: Iterable<[string, TransferEntry[]]>, shared?: { strings: readonly string[]; bases: readonly Basis[]; providers: readonly ProviderRef[] }): void {
     for (const map of [this.transfers, this.transfersById, this.lines, this.cellsByArrangement, this.cellsByProvider, this.cachedTimelines]) map.clear();
+    if (shared) this.interner.adopt(shared.strings, shared.bases, shared.providers);
     const replacements: TransferEntry[] = [];
     for (const [key, entries] of transfers) {
       this.transfers.set(key, entries);
       for (const entry of entries) {
-        this.interner.reintern(entry);
+        if (!shared) this.interner.reintern(entry);
         this.transfersById.set(entry.transferId, entry);
         this.index(key, entry);
         if (entry.root !== undefined) replacements.push(entry);

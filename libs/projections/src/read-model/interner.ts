@@ -40,6 +40,16 @@ export class Interner {
     return shared;
   }
 
+  /** Takes a snapshot's shared values as this interner's own (the entries decoded with them already share them). */
+  adopt(strings: readonly string[], bases: readonly Basis[], providers: readonly ProviderRef[]): void {
+    for (const value of strings) this.strings.set(value, value);
+    for (const basis of bases) if (basis.kind !== 'in-house') this.bases.set(`${basis.kind}:${this.string(basis.id)}`, basis);
+    for (const provider of providers) {
+      this.string(provider.kind === 'federation' ? provider.id : provider.code);
+      this.providers.set(providerKey(provider), provider);
+    }
+  }
+
   /** Shares the values of an entry that came from elsewhere (a snapshot). */
   reintern(entry: TransferEntry): void {
     const e = entry as { -readonly [K in keyof TransferEntry]: TransferEntry[K] };

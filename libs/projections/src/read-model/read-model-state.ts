@@ -2,10 +2,11 @@ import type { ArrangementFacts, ArrangementsView } from './arrangements-view';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
 import type { TimelinesView } from './timelines-view';
-import type { MunicipalityView, ServiceAreaView, TimelineRef, TransferEntry } from './types';
+import { TimelineColumns, TransferColumns, decodeTransfers, encodeTransfers } from './transfer-columns';
+import type { MunicipalityView, ServiceAreaView } from './types';
 
 /** The version of `exportState`'s format; `importState` refuses any other. */
-export const READ_MODEL_STATE_VERSION = 3;
+export const READ_MODEL_STATE_VERSION = 4;
 
 /** The read model's source facts as plain data (Maps, arrays, plain objects) for `v8.serialize`. */
 export interface RegisterReadModelState {
@@ -17,10 +18,11 @@ export interface RegisterReadModelState {
   /** When each municipality and service area was first recorded (ms); since version 2. */
   municipalitiesSince: Map<string, number>;
   serviceAreasSince: Map<string, number>;
-  /** Each transfer with the event that recorded it, its line of corrections and what withdrew it; since version 3. */
-  transfers: Map<string, TransferEntry[]>;
+  /** Each transfer with the event that recorded it, its line of corrections and what withdrew it (since version 3), as columns (since version 4). */
+  transfers: TransferColumns;
   arrangements: ArrangementFacts[];
-  timelines: Map<string, TimelineRef[]>;
+  /** Each municipality's timeline, its transfers by their number in `transfers` (since version 4). */
+  timelines: TimelineColumns;
 }
 
 /** The views whose facts a snapshot keeps (the attention list keeps none: its cache is on the arrangements' records). */
@@ -33,6 +35,7 @@ export interface ReadModelViews {
 
 /** The facts of `views` at `position`; it shares their objects, so serialize it before the next event is applied. */
 export function exportViews(views: ReadModelViews, position: number, count: number): RegisterReadModelState {
+  const { columns, timelines } = encodeTransfers(views.cells.transfers, views.timelines.timelines);
   return {
     version: READ_MODEL_STATE_VERSION,
     position,
@@ -41,9 +44,9 @@ export function exportViews(views: ReadModelViews, position: number, count: numb
     serviceAreas: views.reference.serviceAreas,
     municipalitiesSince: views.reference.municipalitiesSince,
     serviceAreasSince: views.reference.serviceAreasSince,
-    transfers: views.cells.transfers,
+    transfers: columns,
     arrangements: [...views.arrangements.records.values()].map(({ kind, id, stream, events }) => ({ kind, id, stream, events })),
-    timelines: views.timelines.timelines,
+    timelines,
   };
 }
 
@@ -56,8 +59,9 @@ export function checkedState(state: unknown): RegisterReadModelState {
 
 /** Replaces every view's facts with the state's (caches are dropped and rebuilt lazily). */
 export function importViews(views: ReadModelViews, s: RegisterReadModelState): void {
+  const decoded = decodeTransfers(s.transfers, s.timelines);
   views.reference.restore(s);
-  views.cells.restore(s.transfers);
+  views.cells.restore(decoded.transfers, s.transfers);
   views.arrangements.restore(s.arrangements);
-  views.timelines.restore(s.timelines);
+  views.timelines.restore(decoded.timelines);
 }

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { READ_MODEL_STATE_VERSION } from '../register-read-model';
 import { ReadModelSnapshots } from './read-model-snapshots';
 import { SNAPSHOT_MAGIC } from './snapshot-file';
 import { Tally, appendTallied, tallyRunner } from './testing/tally';
@@ -142,7 +143,7 @@ describe('read-model snapshots', () => {
 
     const second = await started(store, new Tally(2));
 
-    expect(second.load).toMatchObject({ kind: 'refused', reason: "schema 'register-read-model@3,tally@1', this version needs 'register-read-model@3,tally@2'" });
+    expect(second.load).toMatchObject({ kind: 'refused', reason: `schema 'register-read-model@${READ_MODEL_STATE_VERSION},tally@1', this version needs 'register-read-model@${READ_MODEL_STATE_VERSION},tally@2'` });
     expect(second.tally.ids).toHaveLength(10);
     expect(second.runner.appliedCount).toBe(10);
   });
