@@ -992,6 +992,8 @@ describe('HTTP contract', () => {
       ['/v1/agreements/fx-agr?knownAt=2019-11-01', 'knownAt'],
       ['/v1/agreements/fx-agr?atRevision=last', 'atRevision'],
       ['/v1/matrix?county=5', 'county'],
+      ['/v1/matrix?serviceArea=Payroll', 'serviceArea'],
+      ['/v1/matrix?serviceArea=payroll,', 'serviceArea'],
       ['/v1/arrangements?kind=club', 'kind'],
       ['/v1/arrangements?party=580', 'party'],
       ['/v1/municipalities/580', 'code'],
@@ -1060,6 +1062,39 @@ describe('HTTP contract', () => {
       const reply = await api.get('/v1/matrix?county=05&on=2019-12-31');
       expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
       expect(reply.body).toMatchObject({ on: '2019-12-31', serviceAreas: expect.arrayContaining(['payroll']), rows: expect.any(Array) });
+    });
+  });
+
+  describe('GET /v1/matrix?serviceArea=', () => {
+    it("narrows the columns to the service areas named, in the register's order, with the same cells as the whole answer", async () => {
+      const [whole, areas] = await Promise.all([api.get('/v1/matrix?on=2019-12-31'), api.get('/v1/service-areas')]);
+      expect(whole.body.serviceAreas).toEqual(areas.body.map((a: { slug: string }) => a.slug));
+      const [first, second] = [areas.body[0].slug as string, areas.body[1].slug as string];
+      const reply = await api.get(`/v1/matrix?on=2019-12-31&serviceArea=${second},${first},${second}`);
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(reply.body.serviceAreas).toEqual([first, second]);
+      expect(reply.body.rows).toHaveLength(290);
+      type Row = { municipality: { code: string }; cells: Record<string, unknown> };
+      expect(reply.body.rows).toEqual(whole.body.rows.map((row: Row) => ({ municipality: row.municipality, cells: { [first]: row.cells[first], [second]: row.cells[second] } })));
+      expect(reply.text.length * 10).toBeLessThan(whole.text.length);
+    });
+
+    it('goes with county, knownAt and CSV', async () => {
+      const county = await api.get('/v1/municipalities?county=05');
+      const reply = await api.get(`/v1/matrix?county=05&serviceArea=payroll&knownAt=${new Date().toISOString()}`, { accept: 'text/csv' });
+      expect(reply.status).toBe(200);
+      const [header, ...rows] = reply.text.split(/\r\n/).filter((line) => line !== '');
+      const column = header.split(',').indexOf('serviceArea');
+      expect(rows).toHaveLength(county.body.length);
+      expect(new Set(rows.map((row) => row.split(',')[column]))).toEqual(new Set(['payroll']));
+    });
+
+    it.each(['no-such-area', 'payroll,no-such-area'])('an unknown service area (%s) is 404 not-found', async (slugs) => {
+      const reply = await api.get(`/v1/matrix?serviceArea=${slugs}`);
+      expectProblem(reply, 404, 'not-found');
+      expect(reply.body.detail).toContain("'no-such-area'");
+      expect(reply.body.detail).not.toContain("'payroll'");
     });
   });
 });

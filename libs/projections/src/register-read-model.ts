@@ -173,13 +173,14 @@ export class RegisterReadModel {
     return this.queries.history(code, area, knownAtMs);
   }
 
-  matrix(on: CalendarDate, county?: string, knownAtMs?: number): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
-    return this.queries.matrix(on, county, knownAtMs);
+  /** `areas`: only these service areas' columns, in the register's order (default: all). */
+  matrix(on: CalendarDate, county?: string, knownAtMs?: number, areas?: readonly string[]): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
+    return this.queries.matrix(on, county, knownAtMs, areas);
   }
 
-  /** `JSON.stringify(matrix(on, county, knownAtMs))`, written directly (the whole-country answer is 2 MB). */
-  matrixJson(on: CalendarDate, county?: string, knownAtMs?: number): string {
-    return this.queries.matrixJson(on, county, knownAtMs);
+  /** `JSON.stringify(matrix(on, county, knownAtMs, areas))`, written directly (the whole-country answer is 2 MB). */
+  matrixJson(on: CalendarDate, county?: string, knownAtMs?: number, areas?: readonly string[]): string {
+    return this.queries.matrixJson(on, county, knownAtMs, areas);
   }
 
   /** Who gets what from a provider on a date (in-house provision to oneself is not listed). */

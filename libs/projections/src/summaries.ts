@@ -1,4 +1,5 @@
-import { SamverkanEvent, assertNever } from '@samverkan/domain';
+import { Basis, SamverkanEvent, assertNever } from '@samverkan/domain';
+import type { ArrangementKind, BasisView, TimelineFacts } from './read-model/types';
 
 function basisText(basis: { kind: string; id?: string }): string {
   return basis.kind === 'in-house' ? 'in-house' : `${basis.kind} ${basis.id}`;
@@ -54,6 +55,75 @@ export function summarize(event: SamverkanEvent): string {
       return `Milestone ${event.data.milestoneId} of ${event.data.id} reached on ${event.data.reachedOn}`;
     case 'StudyConcluded':
       return `${event.data.id} concluded on ${event.data.concludedOn}: ${event.data.recommendation}`;
+    default:
+      return assertNever(event);
+  }
+}
+
+function basisView(basis: Basis): BasisView {
+  return basis.kind === 'in-house' ? { kind: 'in-house' } : { kind: basis.kind, id: basis.id };
+}
+
+/** The facts of a ServiceTransferred's line (what `summarizeTransfer` says, as data). */
+export function transferFacts(municipality: string, serviceArea: string, basis: Basis, successorType: string | undefined): TimelineFacts {
+  return { municipality, serviceArea, basis: basisView(basis), ...(successorType ? { successorOf: successorType } : {}) };
+}
+
+/**
+ * What `summarize` says of an event, as data (TimelineFacts): the same facts, nothing more.
+ * `kindOf` tells an arrangement's kind by its id (a federation's events do not all say its form);
+ * `regionName` the name an agreement gives a region that signs by its county code, if it does.
+ */
+export function factsOf(event: SamverkanEvent, kindOf: (id: string) => ArrangementKind, regionName: (agreementId: string, code: string) => string | undefined = () => undefined): TimelineFacts {
+  switch (event.type) {
+    case 'MunicipalityRegistered':
+      return { municipality: event.data.code, countyName: event.data.countyName };
+    case 'ServiceAreaDefined':
+      return { serviceArea: event.data.slug };
+    case 'ServiceTransferred':
+      return transferFacts(event.data.municipality, event.data.serviceArea, event.data.basis, event.data.successorOf?.type);
+    case 'CorrectionRecorded': {
+      const { replacement } = event.data;
+      const correction = { kind: replacement ? ('replaced' as const) : ('withdrawn' as const), transferId: event.data.corrects.transferId };
+      return { municipality: event.data.municipality, correction, reason: event.data.reason, ...(replacement ? { serviceArea: replacement.serviceArea, basis: basisView(replacement.basis) } : {}) };
+    }
+    case 'FederationFormed':
+      return { arrangement: { kind: event.data.form, id: event.data.id }, parties: [...event.data.members] };
+    case 'MemberJoined':
+    case 'MemberLeft':
+      return { arrangement: { kind: kindOf(event.data.id), id: event.data.id }, municipality: event.data.municipality };
+    case 'FederationDissolved':
+    case 'AgreementTerminated': {
+      const facts: TimelineFacts = { arrangement: { kind: kindOf(event.data.id), id: event.data.id } };
+      return event.type === 'AgreementTerminated' ? { ...facts, reason: event.data.reason } : facts;
+    }
+    case 'ReviewRecorded':
+      return { arrangement: { kind: kindOf(event.data.id), id: event.data.id }, on: event.data.reviewedOn, outcome: event.data.outcome };
+    case 'AgreementProposed':
+      return { arrangement: { kind: 'agreement', id: event.data.id }, agreementKind: event.data.kind, parties: [...event.data.parties], otherParties: [...event.data.otherParties] };
+    case 'AgreementSigned': {
+      const party = event.data.party;
+      const name = /^\d{2}$/.test(party) ? regionName(event.data.id, party) : undefined;
+      const region = name === undefined ? { kind: 'region' as const, code: party } : { kind: 'region' as const, code: party, name };
+      const ref = /^\d{4}$/.test(party) ? { kind: 'municipality' as const, code: party } : /^\d{2}$/.test(party) ? region : kindOf(party) === 'federation' ? { kind: 'federation' as const, id: party } : { kind: 'other' as const, name: party };
+      return { arrangement: { kind: 'agreement', id: event.data.id }, party: ref, on: event.data.signedOn };
+    }
+    case 'CouncilDecisionRecorded':
+      return { arrangement: { kind: 'agreement', id: event.data.id }, municipality: event.data.municipality, outcome: event.data.outcome, on: event.data.decidedOn, ...(event.data.reference ? { reference: event.data.reference } : {}) };
+    case 'AgreementConcluded':
+      return { arrangement: { kind: 'agreement', id: event.data.id }, on: event.data.concludedOn };
+    case 'AgreementRejected':
+      return { arrangement: { kind: 'agreement', id: event.data.id }, municipality: event.data.municipality, on: event.data.rejectedOn };
+    case 'AgreementExtended':
+      return { arrangement: { kind: 'agreement', id: event.data.id }, until: event.data.validUntil };
+    case 'StudyStarted':
+      return { arrangement: { kind: 'study', id: event.data.id }, parties: [...event.data.parties], on: event.data.startedOn, until: event.data.plannedEnd };
+    case 'MilestoneScheduled':
+      return { arrangement: { kind: 'study', id: event.data.id }, milestone: { id: event.data.milestoneId, title: event.data.title }, due: event.data.due };
+    case 'MilestoneReached':
+      return { arrangement: { kind: 'study', id: event.data.id }, milestone: { id: event.data.milestoneId }, on: event.data.reachedOn };
+    case 'StudyConcluded':
+      return { arrangement: { kind: 'study', id: event.data.id }, on: event.data.concludedOn, outcome: event.data.recommendation };
     default:
       return assertNever(event);
   }

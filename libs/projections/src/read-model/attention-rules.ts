@@ -1,5 +1,5 @@
-import { AgreementState, CalendarDate, FederationState, ProvisionInterval, StudyState, addDays, agreementInForceOn, federationInForceOn, lastEndedTerm, minDate, providerDissolution, signatories } from '@samverkan/domain';
-import type { ArrangementRecord, AttentionItem, AttentionKind, LoggedEvent } from './types';
+import { AgreementState, CalendarDate, FederationState, ProvisionInterval, StudyState, addDays, agreementInForceOn, federationInForceOn, lastEndedTerm, minDate, providerDissolution, regionCodeOfName, signatories } from '@samverkan/domain';
+import type { ArrangementRecord, AttentionFacts, AttentionItem, AttentionKind, BasisView, LoggedEvent, PartyRef } from './types';
 
 /** The attention list's horizon for agreements about to end. */
 const ENDING_HORIZON_DAYS = 180;
@@ -54,22 +54,31 @@ function agreementAttention(a: AgreementState, events: LoggedEvent[], on: Calend
   if (a.status !== 'none' && proposedOn <= on && !ended && a.status !== 'rejected' && a.status !== 'terminated') {
     const signed = new Set(a.signatures.filter((s) => s.signedOn <= on).map((s) => s.party));
     const missing = signatories(a).filter((p) => !signed.has(p));
-    if (missing.length > 0) items.push({ kind: 'awaiting-signature', subject: `agreement:${a.id}`, detail: `'${a.title}' awaits signatures from ${missing.join(', ')}.`, due: a.validFrom });
+    if (missing.length > 0) {
+      const facts: AttentionFacts = { arrangement: { kind: 'agreement', id: a.id }, parties: missing.map((p) => partyRef(a, p)) };
+      items.push({ kind: 'awaiting-signature', subject: `agreement:${a.id}`, detail: `'${a.title}' awaits signatures from ${missing.join(', ')}.`, due: a.validFrom, facts });
+    }
     if (a.councilApprovalRequired) {
       const decided = new Set(a.councilDecisions.filter((d) => d.decidedOn <= on).map((d) => d.municipality));
       const pending = a.parties.filter((p) => !decided.has(p));
-      if (pending.length > 0) items.push({ kind: 'awaiting-council-decision', subject: `agreement:${a.id}`, detail: `'${a.title}' awaits council decisions from ${pending.join(', ')}.`, due: a.validFrom });
+      if (pending.length > 0) {
+        const facts: AttentionFacts = { arrangement: { kind: 'agreement', id: a.id }, municipalities: pending };
+        items.push({ kind: 'awaiting-council-decision', subject: `agreement:${a.id}`, detail: `'${a.title}' awaits council decisions from ${pending.join(', ')}.`, due: a.validFrom, facts });
+      }
     }
   }
   if (a.concludedOn !== undefined && a.concludedOn <= on) {
     const horizon = addDays(on, ENDING_HORIZON_DAYS);
     const endedBy = providerDissolution(a, provider);
     const terminatedFrom = minDate(a.termination?.effectiveFrom, endedBy?.effectiveFrom);
-    const why = endedBy !== undefined && endedBy.effectiveFrom === terminatedFrom ? ` (its provider ${endedBy.federation} is dissolved)` : '';
+    const byDissolution = endedBy !== undefined && endedBy.effectiveFrom === terminatedFrom;
+    const why = byDissolution ? ` (its provider ${endedBy.federation} is dissolved)` : '';
+    const arrangement = { kind: 'agreement' as const, id: a.id };
     if (terminatedFrom !== undefined && terminatedFrom > on && terminatedFrom <= horizon) {
-      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' is terminated from ${terminatedFrom}${why}.`, due: addDays(terminatedFrom, -1) });
+      const facts: AttentionFacts = { arrangement, ending: 'terminated', on: terminatedFrom, ...(byDissolution ? { provider: { kind: 'federation', id: endedBy.federation } } : {}) };
+      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' is terminated from ${terminatedFrom}${why}.`, due: addDays(terminatedFrom, -1), facts });
     } else if (terminatedFrom === undefined && a.validUntil !== undefined && a.validUntil >= on && a.validUntil <= horizon) {
-      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' ends on ${a.validUntil}.`, due: a.validUntil });
+      items.push({ kind: 'agreement-ending', subject: `agreement:${a.id}`, detail: `'${a.title}' ends on ${a.validUntil}.`, due: a.validUntil, facts: { arrangement, ending: 'expires', on: a.validUntil } });
     }
   }
   if (a.kind !== 'intent') items.push(...reviewAttention(a, on, provider));
@@ -94,7 +103,8 @@ function reviewAttention(state: FederationState | AgreementState, on: CalendarDa
   if (state.reviews.some((r) => r.reviewedOn >= term.start && r.reviewedOn <= term.end)) return [];
   const title = 'memberships' in state ? state.name : state.title;
   const kind = 'memberships' in state ? state.form : 'agreement';
-  return [{ kind: 'review-overdue', subject: `${kind}:${state.id}`, detail: `'${title}' was not reviewed during the term of office ${term.start} to ${term.end}.`, due: term.end }];
+  const facts: AttentionFacts = { arrangement: { kind, id: state.id }, term: { start: term.start, end: term.end } };
+  return [{ kind: 'review-overdue', subject: `${kind}:${state.id}`, detail: `'${title}' was not reviewed during the term of office ${term.start} to ${term.end}.`, due: term.end, facts }];
 }
 
 function studyAttention(study: StudyState, on: CalendarDate): AttentionItem[] {
@@ -102,14 +112,35 @@ function studyAttention(study: StudyState, on: CalendarDate): AttentionItem[] {
   if (study.status === 'none' || study.startedOn > on) return items;
   const concluded = study.conclusion !== undefined && study.conclusion.concludedOn <= on;
   if (!concluded && study.plannedEnd < on) {
-    items.push({ kind: 'study-overdue', subject: `study:${study.id}`, detail: `'${study.title}' was planned to end ${study.plannedEnd} and has no conclusion.`, due: study.plannedEnd });
+    const facts: AttentionFacts = { arrangement: { kind: 'study', id: study.id }, on: study.plannedEnd };
+    items.push({ kind: 'study-overdue', subject: `study:${study.id}`, detail: `'${study.title}' was planned to end ${study.plannedEnd} and has no conclusion.`, due: study.plannedEnd, facts });
   }
   for (const m of study.milestones) {
     if (m.due < on && (m.reachedOn === undefined || m.reachedOn > on)) {
-      items.push({ kind: 'milestone-overdue', subject: `study:${study.id}/${m.milestoneId}`, detail: `Milestone '${m.title}' of '${study.title}' was due ${m.due} and is not reached.`, due: m.due });
+      const facts: AttentionFacts = { arrangement: { kind: 'study', id: study.id }, milestone: { id: m.milestoneId, title: m.title }, on: m.due };
+      items.push({ kind: 'milestone-overdue', subject: `study:${study.id}/${m.milestoneId}`, detail: `Milestone '${m.title}' of '${study.title}' was due ${m.due} and is not reached.`, due: m.due, facts });
     }
   }
   return items;
+}
+
+/** A signatory as `signatories` names it (a code, the providing federation's id, or a name), as a reader may name it. */
+function partyRef(a: AgreementState, party: string): PartyRef {
+  if (/^\d{4}$/.test(party)) return { kind: 'municipality', code: party };
+  if (a.provider?.kind === 'federation' && a.provider.id === party) return { kind: 'federation', id: party };
+  if (/^\d{2}$/.test(party)) {
+    const name = a.otherParties.find((n) => regionCodeOfName(n) === party);
+    return name === undefined ? { kind: 'region', code: party } : { kind: 'region', code: party, name };
+  }
+  return { kind: 'other', name: party };
+}
+
+/** A lapsed provision's facts: whose, which area, from when, and which basis ended why (what `describeEnd` says in words). */
+export function lapseFacts(code: string, area: string, interval: ProvisionInterval): AttentionFacts {
+  const basis = interval.transfer?.basis;
+  const named: BasisView | undefined = basis && basis.kind !== 'in-house' ? { kind: basis.kind, id: basis.id } : undefined;
+  const reason = interval.end?.reason;
+  return { municipality: code, serviceArea: area, ...(interval.from ? { on: interval.from } : {}), ...(named ? { basis: named } : {}), ...(reason ? { reason } : {}) };
 }
 
 /** Why a lapsed provision's basis ended, in words. */

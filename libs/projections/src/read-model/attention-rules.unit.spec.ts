@@ -27,7 +27,13 @@ describe('decision: reviews are due per full term', () => {
   it('given a federation formed mid-term, when the next full term (2018–2022) ends without a review, then it is overdue, with the item as before', () => {
     const model = given(formed('fed', '2016-01-01'));
     expect(overdue(model, '2022-10-15')).toEqual([
-      { kind: 'review-overdue', subject: 'federation:fed', detail: "'fed' was not reviewed during the term of office 2018-10-15 to 2022-10-14.", due: '2022-10-14' },
+      {
+        kind: 'review-overdue',
+        subject: 'federation:fed',
+        detail: "'fed' was not reviewed during the term of office 2018-10-15 to 2022-10-14.",
+        due: '2022-10-14',
+        facts: { arrangement: { kind: 'federation', id: 'fed' }, term: { start: '2018-10-15', end: '2022-10-14' } },
+      },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { CalendarDate, FederationState, intervalOn, providingFederationId } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
-import { ATTENTION_ORDER, arrangementAttention, describeEnd } from './attention-rules';
+import { ATTENTION_ORDER, arrangementAttention, describeEnd, lapseFacts } from './attention-rules';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
 import type { ArrangementRecord, AttentionItem } from './types';
@@ -51,6 +51,7 @@ export class AttentionView {
           subject: `${code}/${area}`,
           detail: `${this.reference.municipalityView(code).name}'s ${area} lapsed to in-house on ${interval.from}: ${describeEnd(interval)}; no successor is recorded.`,
           ...(interval.from ? { due: interval.from } : {}),
+          facts: lapseFacts(code, area, interval),
         });
       }
     }

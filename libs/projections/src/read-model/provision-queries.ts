@@ -15,6 +15,8 @@ export class ProvisionQueries {
   /** The JSON of each provider and basis a matrix has shown, checked against the current name on use (bounded by the providers and arrangements there are). */
   private readonly providerJson = new Map<string, { name: string; json: string }>();
   private readonly basisJson = new Map<string, string>();
+  /** Matrix cells' JSON by interval (see cellJsonOf); weak, so dropped timelines take theirs along. */
+  private readonly cellJson = new WeakMap<ProvisionInterval, { provider: string; json: string }>();
 
   constructor(
     private readonly reference: ReferenceView,
@@ -86,9 +88,15 @@ export class ProvisionQueries {
     };
   }
 
-  matrix(on: CalendarDate, county?: string, knownAtMs?: number): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
+  /** The service areas' columns: all, or only those in `only`, always in the register's order. */
+  private matrixAreas(only: readonly string[] | undefined): string[] {
+    const all = this.reference.listServiceAreas().map((a) => a.slug);
+    return only === undefined ? all : all.filter((slug) => only.includes(slug));
+  }
+
+  matrix(on: CalendarDate, county?: string, knownAtMs?: number, only?: readonly string[]): { on: CalendarDate; serviceAreas: string[]; rows: { municipality: MunicipalityView; cells: Record<string, Provision> }[] } {
     const known = this.knownAt(knownAtMs);
-    const areas = this.reference.listServiceAreas().map((a) => a.slug);
+    const areas = this.matrixAreas(only);
     const rows = this.reference.listMunicipalities(county).map((m) => ({
       municipality: m,
       cells: Object.fromEntries(areas.map((area) => [area, this.provision(m.code, area, on, knownAtMs, known)])),
@@ -103,22 +111,39 @@ export class ProvisionQueries {
    * answer of timeline lookups. Each cell is written from its interval with the provider's and the
    * basis's JSON cached (a few hundred providers, one entry an arrangement).
    */
-  matrixJson(on: CalendarDate, county?: string, knownAtMs?: number): string {
+  matrixJson(on: CalendarDate, county?: string, knownAtMs?: number, only?: readonly string[]): string {
     const known = this.knownAt(knownAtMs);
-    const areas = this.reference.listServiceAreas().map((a) => a.slug);
+    const areas = this.matrixAreas(only);
     const cellPrefixes = areas.map((area) => `${JSON.stringify(area)}:{"serviceArea":${JSON.stringify(area)},"provider":`);
     const rows: string[] = [];
     for (const m of this.reference.listMunicipalities(county)) {
       const cells: string[] = [];
       for (let i = 0; i < areas.length; i += 1) {
         const interval = intervalOn(this.cells.timelineOf(m.code, areas[i], knownAtMs, known), on);
-        const until = interval.to ? JSON.stringify(addDays(interval.to, -1)) : 'null';
-        const since = interval.from ? JSON.stringify(interval.from) : 'null';
-        cells.push(`${cellPrefixes[i]}${this.providerJsonOf(interval.provider ?? { kind: 'municipality', code: m.code })},"basis":${this.basisJsonOf(interval.basis)},"since":${since},"until":${until},"lapsed":${interval.lapsed}}`);
+        cells.push(cellPrefixes[i] + this.cellJsonOf(interval, m.code, knownAtMs === undefined));
       }
       rows.push(`{"municipality":${JSON.stringify(m)},"cells":{${cells.join(',')}}}`);
     }
     return `{"on":${JSON.stringify(on)},"serviceAreas":${JSON.stringify(areas)},"rows":[${rows.join(',')}]}`;
+  }
+
+  /**
+   * A matrix cell's JSON after its service area. An interval of a cached timeline (known now)
+   * is immutable and answers every date inside it the same, so its JSON is kept with it, and
+   * checked against the provider's JSON of now (a federation may be renamed). Not for the
+   * shared in-house interval of cells nothing was recorded for (its provider is each cell's
+   * own municipality), nor for timelines made for one question as known at an earlier time.
+   */
+  private cellJsonOf(interval: ProvisionInterval, code: string, keep: boolean): string {
+    const provider = this.providerJsonOf(interval.provider ?? { kind: 'municipality', code });
+    const cacheable = keep && interval.provider !== undefined;
+    const cached = cacheable ? this.cellJson.get(interval) : undefined;
+    if (cached && cached.provider === provider) return cached.json;
+    const until = interval.to ? JSON.stringify(addDays(interval.to, -1)) : 'null';
+    const since = interval.from ? JSON.stringify(interval.from) : 'null';
+    const json = `${provider},"basis":${this.basisJsonOf(interval.basis)},"since":${since},"until":${until},"lapsed":${interval.lapsed}}`;
+    if (cacheable) this.cellJson.set(interval, { provider, json });
+    return json;
   }
 
   private providerJsonOf(provider: ProviderRef): string {

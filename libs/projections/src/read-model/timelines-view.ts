@@ -1,8 +1,8 @@
-import { assertNever } from '@samverkan/domain';
-import { effectiveDateOf, summarize, summarizeTransfer } from '../summaries';
+import { assertNever, regionCodeOfName } from '@samverkan/domain';
+import { effectiveDateOf, factsOf, summarize, summarizeTransfer, transferFacts } from '../summaries';
 import { ArrangementsView, partiesOf } from './arrangements-view';
 import type { CellsView } from './cells-view';
-import type { LoggedEvent, Step, TimelineEntry, TimelineRef, TransferEntry } from './types';
+import type { ArrangementKind, LoggedEvent, Step, TimelineEntry, TimelineRef, TransferEntry } from './types';
 
 /** Each municipality's timeline: every event that concerns it, in log order (a transfer by its entry). */
 export class TimelinesView {
@@ -59,13 +59,24 @@ export class TimelinesView {
 
   /** A municipality's timeline, as known at `knownAtMs` (only what was recorded by then; everything when undefined). */
   timeline(code: string, knownAtMs?: number): TimelineEntry[] {
-    return knownBy(this.timelines.get(code) ?? [], knownAtMs).map((ref) => ('event' in ref ? toTimelineEntry(ref) : transferTimelineEntry(ref)));
+    return knownBy(this.timelines.get(code) ?? [], knownAtMs).map((ref) => ('event' in ref ? toTimelineEntry(ref, this.kindOf, this.regionName) : transferTimelineEntry(ref)));
   }
 
   /** An arrangement's events, as known at `knownAtMs` (everything when undefined). */
   arrangementTimeline(id: string, knownAtMs?: number): TimelineEntry[] {
-    return knownBy(this.arrangements.records.get(id)?.events ?? [], knownAtMs).map(toTimelineEntry);
+    return knownBy(this.arrangements.records.get(id)?.events ?? [], knownAtMs).map((e) => toTimelineEntry(e, this.kindOf, this.regionName));
   }
+
+  /** An arrangement's kind by its id, for the facts (a federation's form never changes; an id names one arrangement). */
+  private readonly kindOf = (id: string): ArrangementKind => {
+    const record = this.arrangements.records.get(id);
+    if (!record) return 'agreement';
+    return record.kind === 'federation' ? (record.federation?.form ?? 'federation') : record.kind;
+  };
+
+  /** The name an agreement gives (among its other parties) the region that signs by `code`; its terms never change. */
+  private readonly regionName = (agreementId: string, code: string): string | undefined =>
+    this.arrangements.records.get(agreementId)?.agreement?.otherParties.find((name) => regionCodeOfName(name) === code);
 }
 
 /** The entries recorded at or before `knownAtMs` (all of them when undefined). */
@@ -73,11 +84,13 @@ function knownBy<T extends { recordedAtMs: number }>(refs: readonly T[], knownAt
   return knownAtMs === undefined ? refs : refs.filter((ref) => ref.recordedAtMs <= knownAtMs);
 }
 
-function toTimelineEntry(e: LoggedEvent): TimelineEntry {
+function toTimelineEntry(e: LoggedEvent, kindOf: (id: string) => ArrangementKind, regionName: (agreementId: string, code: string) => string | undefined): TimelineEntry {
   const effectiveFrom = effectiveDateOf(e.event);
-  return { position: e.position, recordedAt: e.recordedAt, type: e.type, stream: e.stream, ...(effectiveFrom ? { effectiveFrom } : {}), summary: summarize(e.event) };
+  return { position: e.position, recordedAt: e.recordedAt, type: e.type, stream: e.stream, ...(effectiveFrom ? { effectiveFrom } : {}), summary: summarize(e.event), facts: factsOf(e.event, kindOf, regionName) };
 }
 
 function transferTimelineEntry(t: TransferEntry): TimelineEntry {
-  return { position: t.order, recordedAt: t.recordedAt, type: 'ServiceTransferred', stream: t.stream, effectiveFrom: t.effectiveFrom, summary: summarizeTransfer(t.municipality, t.serviceArea, t.basis, t.effectiveFrom, t.successorType) };
+  return { position: t.order, recordedAt: t.recordedAt, type: 'ServiceTransferred', stream: t.stream, effectiveFrom: t.effectiveFrom, summary: summarizeTransfer(t.municipality, t.serviceArea, t.basis, t.effectiveFrom, t.successorType),
+    facts: transferFacts(t.municipality, t.serviceArea, t.basis, t.successorType),
+  };
 }

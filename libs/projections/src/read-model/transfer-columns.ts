@@ -124,9 +124,18 @@ export function encodeTransfers(transfers: ReadonlyMap<string, readonly Transfer
       c.recordedAtMs[i] = e.recordedAtMs;
       c.withdrawnAtMs[i] = e.withdrawnAtMs ?? Number.NaN;
       c.withdrawnAt[i] = e.withdrawnAt ?? Number.NaN;
-      if (e.root !== undefined) (c.rootAt.push(i), c.root.push(e.root));
-      if (e.corrects !== undefined) (c.correctsAt.push(i), c.corrects.push(e.corrects));
-      if (e.withdrawnBy !== undefined) (c.withdrawnByAt.push(i), c.withdrawnBy.push(e.withdrawnBy));
+      if (e.root !== undefined) {
+        c.rootAt.push(i);
+        c.root.push(e.root);
+      }
+      if (e.corrects !== undefined) {
+        c.correctsAt.push(i);
+        c.corrects.push(e.corrects);
+      }
+      if (e.withdrawnBy !== undefined) {
+        c.withdrawnByAt.push(i);
+        c.withdrawnBy.push(e.withdrawnBy);
+      }
       i += 1;
     }
   }

@@ -80,6 +80,68 @@ export interface ArrangementSummary {
   serviceAreas: string[];
 }
 
+/** An arrangement as the facts name it: its kind and id (the reader names it by its title). */
+export interface ArrangementRef {
+  kind: ArrangementKind;
+  id: string;
+}
+
+/**
+ * A party that signs (or is to sign) an agreement, as `signatories` counts it: a municipality or
+ * region by its code, the providing federation by its id, anyone else by the name it was given.
+ * A region carries its name when the agreement names it among its other parties.
+ */
+export type PartyRef =
+  | { kind: 'municipality'; code: string }
+  | { kind: 'region'; code: string; name?: string }
+  | { kind: 'federation'; id: string }
+  | { kind: 'other'; name: string };
+
+/**
+ * What a timeline entry's `summary` says, as data (issue 17): the same facts, with codes, ids and
+ * slugs the reader names from the reference data, so that no one has to read the English line
+ * back. Which fields an entry carries depends on its `type` (docs/contract.md lists them); the
+ * entry's `effectiveFrom` is not repeated. Nothing here that the summary does not already say.
+ */
+export interface TimelineFacts {
+  /** The municipality the event is about: registered, transferred to, corrected, joining or leaving, its council deciding or rejecting. */
+  municipality?: string;
+  /** MunicipalityRegistered: its county's name. */
+  countyName?: string;
+  /** A service area's slug: defined, transferred, or a correction's replacement. */
+  serviceArea?: string;
+  /** ServiceTransferred, and a correction's replacement: the basis. */
+  basis?: BasisView;
+  /** ServiceTransferred: the type of the event whose successor clause named it (rule 5). */
+  successorOf?: string;
+  /** Every arrangement event: the arrangement. */
+  arrangement?: ArrangementRef;
+  /** AgreementProposed: the agreement's kind. */
+  agreementKind?: 'service' | 'intent' | 'cooperation';
+  /** FederationFormed: its members; AgreementProposed and StudyStarted: the party municipalities (codes). */
+  parties?: string[];
+  /** AgreementProposed: the parties without a code, by name. */
+  otherParties?: string[];
+  /** AgreementSigned: who signs. */
+  party?: PartyRef;
+  /** The day it happened: signed, decided, reviewed, concluded, rejected, reached, started. */
+  on?: CalendarDate;
+  /** AgreementExtended: the new last day; StudyStarted: the planned end. */
+  until?: CalendarDate;
+  /** MilestoneScheduled: when it is due. */
+  due?: CalendarDate;
+  /** ReviewRecorded (continue, revise, end), CouncilDecisionRecorded (approved, rejected), StudyConcluded (proceed, partly, do-not-proceed). */
+  outcome?: string;
+  /** CouncilDecisionRecorded: the decision's reference, as recorded. */
+  reference?: string;
+  /** AgreementTerminated and CorrectionRecorded: the reason, as recorded. */
+  reason?: string;
+  /** MilestoneScheduled (id and title) and MilestoneReached (id). */
+  milestone?: { id: string; title?: string };
+  /** CorrectionRecorded: whether the transfer was withdrawn or replaced, and which one. */
+  correction?: { kind: 'withdrawn' | 'replaced'; transferId: string };
+}
+
 export interface TimelineEntry {
   position: number;
   recordedAt: string;
@@ -87,6 +149,8 @@ export interface TimelineEntry {
   stream: string;
   effectiveFrom?: CalendarDate;
   summary: string;
+  /** The summary's facts, for readers that say it in their own words (absent from a service older than issue 17). */
+  facts: TimelineFacts;
 }
 
 export type AttentionKind =
@@ -98,11 +162,39 @@ export type AttentionKind =
   | 'study-overdue'
   | 'milestone-overdue';
 
+/**
+ * What an attention item's `detail` says, as data (issue 17), by the item's kind:
+ * - awaiting-signature: `arrangement`, `parties` (those yet to sign);
+ * - awaiting-council-decision: `arrangement`, `municipalities` (whose council has not decided);
+ * - agreement-ending: `arrangement`, `ending` (`terminated` from `on`, or `expires`: its last day is `on`), and `provider` when its providing federation's dissolution ends it;
+ * - provision-lapsed: `municipality`, `serviceArea`, `on` (the first day in-house), `basis` (the one that ended, unless none is known) and `reason` (why it ended, as the provision history says; absent when unknown);
+ * - review-overdue: `arrangement`, `term` (the term of office without a review);
+ * - study-overdue: `arrangement`, `on` (the planned end);
+ * - milestone-overdue: `arrangement`, `milestone`, `on` (when it was due).
+ * Nothing here that the detail does not already say.
+ */
+export interface AttentionFacts {
+  arrangement?: ArrangementRef;
+  parties?: PartyRef[];
+  municipalities?: string[];
+  municipality?: string;
+  serviceArea?: string;
+  basis?: BasisView;
+  reason?: string;
+  ending?: 'terminated' | 'expires';
+  provider?: { kind: 'federation'; id: string };
+  on?: CalendarDate;
+  term?: { start: CalendarDate; end: CalendarDate };
+  milestone?: { id: string; title: string };
+}
+
 export interface AttentionItem {
   kind: AttentionKind;
   subject: string;
   detail: string;
   due?: CalendarDate;
+  /** The detail's facts, for readers that say it in their own words (absent from a service older than issue 17). */
+  facts: AttentionFacts;
 }
 
 /**

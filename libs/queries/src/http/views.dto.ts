@@ -110,6 +110,52 @@ export class ArrangementSummaryDto {
   @ApiProperty({ type: [String], example: ['payroll'] }) serviceAreas!: string[];
 }
 
+/** An arrangement as facts name it (the reader names it by its title). */
+export class ArrangementRefDto {
+  @ApiProperty({ enum: ['federation', 'joint-committee', 'agreement', 'study'], example: 'agreement' }) kind!: string;
+  @ApiProperty({ example: 'lkp-buys-payroll-2020' }) id!: string;
+}
+
+/** A party that signs an agreement: a municipality or region by its code, the providing federation by its id, anyone else by name. */
+export class PartyRefDto {
+  @ApiProperty({ enum: ['municipality', 'region', 'federation', 'other'], example: 'municipality' }) kind!: string;
+  @ApiPropertyOptional({ example: '0581', description: 'A municipality or region' }) code?: string;
+  @ApiPropertyOptional({ example: 'fjarde-storstadsregionen', description: 'The providing federation' }) id?: string;
+  @ApiPropertyOptional({ example: 'Region Östergötland', description: 'Another party; a region when the agreement names it among its other parties' }) name?: string;
+}
+
+export class MilestoneRefDto {
+  @ApiProperty({ example: 'pilot-report' }) id!: string;
+  @ApiPropertyOptional({ example: 'Pilot report' }) title?: string;
+}
+
+export class CorrectionFactDto {
+  @ApiProperty({ enum: ['withdrawn', 'replaced'] }) kind!: string;
+  @ApiProperty({ example: '0b6f3c52-7d8e-5a41-9f0e-3c2b1a9d8e7f' }) transferId!: string;
+}
+
+/** What a timeline entry's summary says, as data: which fields depend on the entry's type (docs/contract.md). */
+export class TimelineFactsDto {
+  @ApiPropertyOptional({ example: '0580', description: 'The municipality the event is about (registered, transferred to, corrected, joining, leaving, its council deciding or rejecting)' }) municipality?: string;
+  @ApiPropertyOptional({ example: 'Östergötlands län', description: 'MunicipalityRegistered' }) countyName?: string;
+  @ApiPropertyOptional({ example: 'payroll', description: 'ServiceAreaDefined, ServiceTransferred, a correction’s replacement' }) serviceArea?: string;
+  @ApiPropertyOptional({ type: BasisViewDto, description: 'ServiceTransferred, a correction’s replacement' }) basis?: BasisViewDto;
+  @ApiPropertyOptional({ example: 'FederationDissolved', description: 'ServiceTransferred: the type of the event whose successor clause named it' }) successorOf?: string;
+  @ApiPropertyOptional({ type: ArrangementRefDto, description: 'Every arrangement event' }) arrangement?: ArrangementRefDto;
+  @ApiPropertyOptional({ enum: ['service', 'intent', 'cooperation'], description: 'AgreementProposed' }) agreementKind?: string;
+  @ApiPropertyOptional({ type: [String], example: ['0580', '0581'], description: 'FederationFormed: its members; AgreementProposed, StudyStarted: the party municipalities' }) parties?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'AgreementProposed: the parties without a code, by name' }) otherParties?: string[];
+  @ApiPropertyOptional({ type: PartyRefDto, description: 'AgreementSigned: who signs' }) party?: PartyRefDto;
+  @ApiPropertyOptional({ example: '2019-12-16', description: 'The day it happened: signed, decided, reviewed, concluded, rejected, reached, started' }) on?: string;
+  @ApiPropertyOptional({ example: '2024-12-31', description: 'AgreementExtended: the new last day; StudyStarted: the planned end' }) until?: string;
+  @ApiPropertyOptional({ example: '2014-06-30', description: 'MilestoneScheduled' }) due?: string;
+  @ApiPropertyOptional({ example: 'approved', description: 'ReviewRecorded (continue, revise, end), CouncilDecisionRecorded (approved, rejected), StudyConcluded (proceed, partly, do-not-proceed)' }) outcome?: string;
+  @ApiPropertyOptional({ description: 'CouncilDecisionRecorded: the decision’s reference' }) reference?: string;
+  @ApiPropertyOptional({ description: 'AgreementTerminated, CorrectionRecorded: the reason as recorded' }) reason?: string;
+  @ApiPropertyOptional({ type: MilestoneRefDto, description: 'MilestoneScheduled (id, title), MilestoneReached (id)' }) milestone?: MilestoneRefDto;
+  @ApiPropertyOptional({ type: CorrectionFactDto, description: 'CorrectionRecorded: withdrawn or replaced, and which transfer' }) correction?: CorrectionFactDto;
+}
+
 export class TimelineEntryDto {
   @ApiProperty({ example: 1234 }) position!: number;
   @ApiProperty({ example: '2019-12-17T09:30:00.000Z' }) recordedAt!: string;
@@ -117,6 +163,38 @@ export class TimelineEntryDto {
   @ApiProperty({ example: 'municipality-0580' }) stream!: string;
   @ApiPropertyOptional({ example: '2020-01-01' }) effectiveFrom?: string;
   @ApiProperty({ example: '0580 gets payroll on agreement lkp-buys-payroll-2020 from 2020-01-01' }) summary!: string;
+  @ApiProperty({ type: TimelineFactsDto, description: 'What the summary says, as data (codes, ids, slugs for the reader to name)' }) facts!: TimelineFactsDto;
+}
+
+export class TermDto {
+  @ApiProperty({ example: '2018-10-15' }) start!: string;
+  @ApiProperty({ example: '2022-10-14' }) end!: string;
+}
+
+export class FederationRefDto {
+  @ApiProperty({ enum: ['federation'] }) kind!: string;
+  @ApiProperty({ example: 'fjarde-storstadsregionen' }) id!: string;
+}
+
+export class AttentionMilestoneDto {
+  @ApiProperty({ example: 'pilot-report' }) id!: string;
+  @ApiProperty({ example: 'Pilot report' }) title!: string;
+}
+
+/** What an attention item's detail says, as data: which fields depend on the item's kind (docs/contract.md). */
+export class AttentionFactsDto {
+  @ApiPropertyOptional({ type: ArrangementRefDto, description: 'Every kind but provision-lapsed' }) arrangement?: ArrangementRefDto;
+  @ApiPropertyOptional({ type: [PartyRefDto], description: 'awaiting-signature: those yet to sign' }) parties?: PartyRefDto[];
+  @ApiPropertyOptional({ type: [String], example: ['0581'], description: 'awaiting-council-decision: the party municipalities whose council has not decided' }) municipalities?: string[];
+  @ApiPropertyOptional({ example: '0580', description: 'provision-lapsed' }) municipality?: string;
+  @ApiPropertyOptional({ example: 'payroll', description: 'provision-lapsed' }) serviceArea?: string;
+  @ApiPropertyOptional({ type: BasisViewDto, description: 'provision-lapsed: the basis that ended' }) basis?: BasisViewDto;
+  @ApiPropertyOptional({ enum: ['dissolved', 'left', 'terminated', 'expired', 'provider-dissolved', 'not-a-member'], description: 'provision-lapsed: why the basis ended' }) reason?: string;
+  @ApiPropertyOptional({ enum: ['terminated', 'expires'], description: 'agreement-ending: terminated from `on`, or expires with `on` its last day' }) ending?: string;
+  @ApiPropertyOptional({ type: FederationRefDto, description: 'agreement-ending: the providing federation whose dissolution ends it' }) provider?: FederationRefDto;
+  @ApiPropertyOptional({ example: '2023-01-01', description: 'agreement-ending: the day; provision-lapsed: the first day in-house; study-overdue: the planned end; milestone-overdue: when it was due' }) on?: string;
+  @ApiPropertyOptional({ type: TermDto, description: 'review-overdue: the term of office without a review' }) term?: TermDto;
+  @ApiPropertyOptional({ type: AttentionMilestoneDto, description: 'milestone-overdue' }) milestone?: AttentionMilestoneDto;
 }
 
 export class AttentionItemDto {
@@ -124,6 +202,7 @@ export class AttentionItemDto {
   @ApiProperty({ example: '0580/payroll' }) subject!: string;
   @ApiProperty({ example: "Linköping's payroll lapsed to in-house on 2023-01-01" }) detail!: string;
   @ApiPropertyOptional({ example: '2023-01-01' }) due?: string;
+  @ApiProperty({ type: AttentionFactsDto, description: 'What the detail says, as data (codes, ids, slugs for the reader to name)' }) facts!: AttentionFactsDto;
 }
 
 export class MembershipDto {
