@@ -97,7 +97,7 @@ export async function generateHistory(baseUrl: string, options: GenerateOptions)
     options.send ??
     (async (method: 'GET' | 'POST', path: string, body?: unknown) => {
       const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as unknown };
     });
   const post = async (path: string, body: unknown): Promise<boolean> => {
     const { status, body: reply } = await send('POST', path, body);

@@ -126,7 +126,7 @@ export class IdempotencyIndex {
     this.keyByCommandId.clear();
     let e = 0;
     for (let i = 0; i < c.keys.length; i++) {
-      const events: { type: string; id: string }[] = new Array(c.eventCount[i]);
+      const events = new Array<{ type: string; id: string }>(c.eventCount[i]);
       for (let k = 0; k < events.length; k++, e++) events[k] = { type: c.types[c.eventType[e]], id: c.eventId[e] };
       const requestHash = c.requestHash[i] ?? undefined;
       this.byKey.set(c.keys[i], { requestHash, commandId: c.commandId[i], result: { id: c.id[i], stream: c.streams[c.stream[i]], revision: c.revision[i], position: c.position[i], events } });
