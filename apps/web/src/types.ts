@@ -74,6 +74,37 @@ export interface ArrangementSummary {
   serviceAreas: string[];
 }
 
+/** An arrangement as the API's facts name it (the page names it by its title). */
+export interface ArrangementRef {
+  kind: ArrangementKind;
+  id: string;
+}
+
+/** A party that signs an agreement: a municipality or region by code, the providing federation by id, anyone else by name. */
+export type PartyRef = { kind: 'municipality'; code: string } | { kind: 'region'; code: string; name?: string } | { kind: 'federation'; id: string } | { kind: 'other'; name: string };
+
+/** What a timeline entry's summary says, as data (docs/contract.md lists which fields each type carries). */
+export interface TimelineFacts {
+  municipality?: string;
+  countyName?: string;
+  serviceArea?: string;
+  basis?: { kind: string; id?: string };
+  successorOf?: string;
+  arrangement?: ArrangementRef;
+  agreementKind?: 'service' | 'intent' | 'cooperation';
+  parties?: string[];
+  otherParties?: string[];
+  party?: PartyRef;
+  on?: string;
+  until?: string;
+  due?: string;
+  outcome?: string;
+  reference?: string;
+  reason?: string;
+  milestone?: { id: string; title?: string };
+  correction?: { kind: 'withdrawn' | 'replaced'; transferId: string };
+}
+
 export interface TimelineEntry {
   position: number;
   recordedAt: string;
@@ -81,6 +112,8 @@ export interface TimelineEntry {
   stream: string;
   effectiveFrom?: string;
   summary: string;
+  /** Absent from a service older than issue 17: the page then shows `summary`, marked as English. */
+  facts?: TimelineFacts;
 }
 
 export const ATTENTION_KINDS = [
@@ -94,11 +127,29 @@ export const ATTENTION_KINDS = [
 ] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
+/** What an attention item's detail says, as data (docs/contract.md lists which fields each kind carries). */
+export interface AttentionFacts {
+  arrangement?: ArrangementRef;
+  parties?: PartyRef[];
+  municipalities?: string[];
+  municipality?: string;
+  serviceArea?: string;
+  basis?: { kind: string; id?: string };
+  reason?: string;
+  ending?: 'terminated' | 'expires';
+  provider?: { kind: 'federation'; id: string };
+  on?: string;
+  term?: { start: string; end: string };
+  milestone?: { id: string; title: string };
+}
+
 export interface AttentionItem {
   kind: AttentionKind;
   subject: string;
   detail: string;
   due?: string;
+  /** Absent from a service older than issue 17: the page then shows `detail`, marked as English. */
+  facts?: AttentionFacts;
 }
 
 export interface Review {

@@ -1,6 +1,7 @@
 import { ComponentChildren, Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { axisFor, formatRecorded } from '../dates';
+import { fileNamePart } from '../export';
 import { areaName } from '../format';
 import { LiveState, liveStateOf, useApi, useLiveRefresh, useReference } from '../hooks';
 import { useI18n } from '../i18n';
@@ -8,6 +9,8 @@ import { Lifecycle, LifecycleStep, agreementLifecycle, federationLifecycle, last
 import { AgreementState, ArrangementKind, ArrangementSummary, FederationState, StudyState, TimelineEntry } from '../types';
 import { EventVerdict, Verification, httpAuditSource, tally, verifyEntries } from '../verify';
 import { Badge, ErrorBox, Gantt, Link, Loading } from './common';
+import { TableCsvButton } from './export-button';
+import { SummaryCell, useNames } from './provider';
 
 type State = FederationState | AgreementState | StudyState;
 
@@ -32,7 +35,7 @@ function Party(props: { code: string }) {
   const m = reference.municipalities.get(props.code);
   return m ? (
     <span>
-      {m.name} <span class="code">{props.code}</span>
+      <Link href={`/municipalities/${encodeURIComponent(props.code)}`}>{m.name}</Link> <span class="code">{props.code}</span>
     </span>
   ) : (
     <span>{props.code}</span>
@@ -224,6 +227,8 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
   const { l, term, lang, locale } = useI18n();
   const reference = useReference();
   const list = useApi<ArrangementSummary[]>('/v1/arrangements', props.authVersion);
+  // The log's summaries in the page's language, with names for the codes and ids in them.
+  const names = useNames(list.data);
   const summary = list.data?.find((a) => a.id === props.id);
   const statePath = summary ? `/v1/${STATE_PATH[summary.kind]}/${encodeURIComponent(props.id)}` : null;
   const state = useApi<State>(statePath, props.authVersion);
@@ -279,7 +284,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
           <PartyList codes={a.parties} />
         </Fact>
         {a.otherParties.length > 0 && <Fact label={l.otherParties}>{a.otherParties.join(', ')}</Fact>}
-        {a.provider && <Fact label={l.provider}>{a.provider.kind === 'federation' ? <Link href={`/arrangements/${a.provider.id}`}>{a.provider.id}</Link> : <Party code={a.provider.code ?? ''} />}</Fact>}
+        {a.provider && <Fact label={l.provider}>{a.provider.kind === 'federation' ? <Link href={`/providers/federation/${encodeURIComponent(a.provider.id ?? '')}`}>{names.arrangement(a.provider.id ?? '')}</Link> : <Party code={a.provider.code ?? ''} />}</Fact>}
         {a.buyers.length > 0 && (
           <Fact label={l.buyers}>
             <PartyList codes={a.buyers} />
@@ -382,6 +387,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
         <h2 id="log-heading">{l.recordedLog}</h2>
         {timeline.error && <ErrorBox error={timeline.error} retry={timeline.refresh} />}
         {timeline.data && <VerificationSummary entries={timeline.data} verification={verification} />}
+        {timeline.data && <TableCsvButton selector="[data-testid=log-scroll] table" filename={`samverkan-${fileNamePart(props.id)}-log.csv`} name={l.recordedLog} testId="log-csv" />}
         {timeline.data && (
           // The log can be wider than a small screen: its scroll box is a tab stop of its own, named by the heading.
           <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="log-heading" data-testid="log-scroll">
@@ -405,7 +411,7 @@ export function ArrangementView(props: { id: string; authVersion: number; onLive
                     <td>
                       <code>{e.type}</code>
                     </td>
-                    <td>{e.summary}</td>
+                    <SummaryCell entry={e} names={names} />
                     <VerdictCell verdict={verification.result?.events.get(e.position)} />
                   </tr>
                 ))}

@@ -1,11 +1,15 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { query } from '../api';
+import { fileNamePart } from '../export';
 import { LiveState, Reference, liveStateOf, useApi, useLiveRefresh, useReference } from '../hooks';
 import { useI18n } from '../i18n';
 import { Route, navigate, withParams } from '../router';
 import { areaName } from '../format';
 import { ATTENTION_KINDS, ArrangementSummary, AttentionItem, AttentionKind } from '../types';
+import { describeAttention } from './attention-detail';
 import { ErrorBox, Link, Loading } from './common';
+import { TableCsvButton } from './export-button';
+import { useNames } from './provider';
 import { BadParams, KnownAtBanner, TimeControls, viewTime } from './time-controls';
 
 const KIND_TONE: Record<AttentionKind, string> = {
@@ -27,13 +31,13 @@ export function subjectLink(subject: string, route: Route): string | undefined {
   return undefined;
 }
 
-/** A subject in words: the municipality and service area, or the arrangement's title (and a milestone's id). */
-function subjectLabel(subject: string, reference: Reference, arrangements: ArrangementSummary[], lang: string): string {
+/** A subject in words: the municipality and service area, or the arrangement's title (and a milestone's title, from the item's facts; its id from an older service). */
+function subjectLabel(subject: string, reference: Reference, arrangements: ArrangementSummary[], lang: string, milestone?: string): string {
   const cell = /^(\d{4})\/([a-z0-9-]+)$/.exec(subject);
   if (cell) return `${reference.municipalities.get(cell[1])?.name ?? cell[1]} · ${areaName(reference.areaBySlug.get(cell[2]), cell[2], lang)}`;
   const arrangement = /^[a-z-]+:([a-z0-9][a-z0-9-]*)(\/.+)?$/.exec(subject);
   const title = arrangement && arrangements.find((a) => a.id === arrangement[1])?.title;
-  return title ? `${title}${arrangement[2] ? ` (${arrangement[2].slice(1)})` : ''}` : subject;
+  return title ? `${title}${arrangement[2] ? ` (${milestone ?? arrangement[2].slice(1)})` : ''}` : subject;
 }
 
 /**
@@ -52,6 +56,8 @@ export function AttentionView(props: { route: Route; authVersion: number; onLive
   const invalid = kindParam && !only ? [...time.invalid, { name: 'kind' as const, value: kindParam }] : time.invalid;
   const items = useApi<AttentionItem[]>(`/v1/attention${query({ on, knownAt })}`, props.authVersion);
   const arrangements = useApi<ArrangementSummary[]>('/v1/arrangements', props.authVersion);
+  // The descriptions in the page's language, from the items' facts, with the register's names.
+  const names = useNames(arrangements.data);
   const feedPath = knownAt ? null : '/v1/subscriptions/events';
   const live = useLiveRefresh(
     feedPath,
@@ -104,6 +110,9 @@ export function AttentionView(props: { route: Route; authVersion: number; onLive
       </header>
       {items.error && <ErrorBox error={items.error} retry={items.refresh} />}
       {!items.data && !items.error && <Loading />}
+      {items.data && shown.length > 0 && (
+        <TableCsvButton selector="[data-testid=attention-list]" filename={`samverkan-attention-${fileNamePart(on)}${only ? `-${only}` : ''}.csv`} name={l.attentionTitle} testId="attention-csv" />
+      )}
       {items.data &&
         (shown.length === 0 ? (
           <p class="empty">{l.nothingNeedsAttention}</p>
@@ -121,14 +130,18 @@ export function AttentionView(props: { route: Route; authVersion: number; onLive
               <tbody>
                 {shown.map((item, i) => {
                   const href = subjectLink(item.subject, route);
-                  const label = subjectLabel(item.subject, reference, arrangements.data ?? [], lang);
+                  const label = subjectLabel(item.subject, reference, arrangements.data ?? [], lang, item.facts?.milestone?.title);
+                  const said = describeAttention(item, lang, names);
                   return (
                     <tr key={`${item.kind}-${item.subject}-${i}`} data-kind={item.kind}>
                       <td>
                         <span class={`badge tone-${KIND_TONE[item.kind]}`}>{term(`attention.${item.kind}`)}</span>
                       </td>
                       <td>{href ? <Link href={href}>{label}</Link> : label}</td>
-                      <td>{item.detail}</td>
+                      {/* Keyed by its language: Preact would leave an empty lang="" behind when the attribute goes. */}
+                      <td key={said.lang} lang={said.lang === lang ? undefined : said.lang} data-testid="attention-detail">
+                        {said.text}
+                      </td>
                       <td class="nowrap">{item.due ?? '–'}</td>
                     </tr>
                   );

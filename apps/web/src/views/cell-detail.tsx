@@ -6,6 +6,8 @@ import { useApi, useReference } from '../hooks';
 import { useI18n } from '../i18n';
 import { HistoryEntry, Provision } from '../types';
 import { ErrorBox, Gantt, GanttRow, Link, Loading, Swatch } from './common';
+import { usePageLabels } from './pages.labels';
+import { municipalityPath, providerPath } from './provider';
 
 /** The arrangement a basis or provider rests on, if any: its page's path. */
 function arrangementOf(entry: { basis: { kind: string; id?: string }; provider: { kind: string; id?: string } }): string | undefined {
@@ -21,6 +23,7 @@ function arrangementOf(entry: { basis: { kind: string; id?: string }; provider: 
 export function CellDetail(props: { code: string; area: string; on: string; knownAt: string; version: number; onClose: () => void }) {
   const i18n = useI18n();
   const { l, term, lang, locale } = i18n;
+  const pages = usePageLabels();
   const reference = useReference();
   const municipality = reference.municipalities.get(props.code);
   const area = reference.areaBySlug.get(props.area);
@@ -116,6 +119,15 @@ export function CellDetail(props: { code: string; area: string; on: string; know
           <strong>{l.currentOn(props.on)}:</strong> <Swatch kind={current.data.lapsed ? 'lapsed' : current.data.basis.kind} /> {describeProvision(current.data, i18n)}
         </p>
       )}
+      <p class="detail-links" data-testid="detail-links">
+        <Link href={`${municipalityPath(props.code)}${query({ on: props.on, knownAt: props.knownAt })}`}>{pages.municipalityPageLink(municipality?.name ?? props.code)}</Link>
+        {current.data && providerPath(current.data.provider) && (
+          <>
+            {' · '}
+            <Link href={`${providerPath(current.data.provider) ?? ''}${query({ on: props.on, knownAt: props.knownAt })}`}>{pages.providerPageLink(current.data.provider.name)}</Link>
+          </>
+        )}
+      </p>
       <h3>{l.history}</h3>
       {history.error && <ErrorBox error={history.error} retry={history.refresh} />}
       {!history.data && !history.error && <Loading />}

@@ -8,6 +8,7 @@ import { Route, navigate, withParams } from '../router';
 import { Matrix, MatrixRow, ServiceArea } from '../types';
 import { CellDetail } from './cell-detail';
 import { ErrorBox, Legend, Loading } from './common';
+import { MatrixExportTools, PrintCaption } from './export-button';
 import { BadParams, KnownAtBanner, TimeControls, viewTime } from './time-controls';
 
 interface CountyGroup {
@@ -109,6 +110,8 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(st
     <div class={`matrix-page${selected ? ' with-detail' : ''}`}>
       <div class="page-head">
         <h1>{l.matrixCaption}</h1>
+        {/* Before the date and filters (not after them), so that Tab from the name filter goes straight into the matrix. */}
+        <MatrixExportTools on={on} knownAt={knownAt} county={county} />
         <BadParams invalid={invalid} />
         <TimeControls route={route} on={on} knownAt={knownAt} />
         <div class="filters">
@@ -130,6 +133,7 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(st
           <Legend />
         </div>
         <KnownAtBanner knownAt={knownAt} />
+        <PrintCaption on={on} knownAt={knownAt} countyName={counties.find(([code]) => code === county)?.[1]} />
       </div>
       <div class="matrix-body">
         <section class={`matrix-wrap${refreshing ? ' refreshing' : ''}`} aria-labelledby="matrix-caption">

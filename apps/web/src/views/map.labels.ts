@@ -1,0 +1,73 @@
+import { Lang } from '../i18n';
+
+/** The map's labels (issue 17), in Swedish and English; read with `useI18n().lang`. */
+
+const sv = {
+  nav: 'Karta',
+  title: 'Karta: vem utför tjänsten åt varje kommun',
+  intro: 'Varje kommun färgas efter grunden för vald tjänst den valda dagen. Länsgränserna är ritade ovanpå.',
+  area: 'Tjänst',
+  badArea: (value: string, shown: string) => `Det finns ingen tjänst ”${value}” (adressens tjänst). Visar ${shown}.`,
+  mapLabel: (scope: string, n: number, area: string, date: string) => `Karta över ${scope}, ${n} kommuner: ${area} den ${date}`,
+  sweden: 'Sverige',
+  wholeCountry: 'hela landet',
+  zoom: 'Visa',
+  zoomWhole: 'Hela landet',
+  mapHelp: 'Tabb når kartan; piltangenterna flyttar till närmaste kommun i den riktningen, Page Up och Page Down till föregående och nästa i listordning (län, namn), Home och End till första och sista. Enter öppnar kommunens sida.',
+  infoPrompt: 'Peka på en kommun, eller välj en med tangentbordet, för att se vem som utför tjänsten.',
+  infoHeading: 'Vald kommun',
+  provider: 'Utförare',
+  basis: 'Grund',
+  since: 'Sedan',
+  until: 'Till och med',
+  fromStart: 'registrets början',
+  openEnded: 'tills vidare',
+  lapsedNote: 'Upphört: åter i egen regi',
+  open: 'Enter eller klick: kommunens sida',
+  legendHeading: 'Teckenförklaring',
+  legendCount: (n: number) => `${n} ${n === 1 ? 'kommun' : 'kommuner'}`,
+  lapsed: 'Upphört (åter i egen regi)',
+  asTable: 'Kartan som tabell',
+  tableCaption: (area: string, date: string, scope: string) => `${area} den ${date}, ${scope}, per kommun`,
+  municipality: 'Kommun',
+  county: 'Län',
+  refreshing: 'Uppdaterar kartan…',
+  noGeo: 'Kartan kunde inte laddas.',
+};
+
+type MapLabels = typeof sv;
+
+const en: MapLabels = {
+  nav: 'Map',
+  title: 'Map: who provides the service to each municipality',
+  intro: 'Each municipality is coloured by the basis of the chosen service on the chosen day. County borders are drawn on top.',
+  area: 'Service',
+  badArea: (value: string, shown: string) => `There is no service area “${value}” (the address’s). Showing ${shown}.`,
+  mapLabel: (scope: string, n: number, area: string, date: string) => `Map of ${scope}, ${n} municipalities: ${area} on ${date}`,
+  sweden: 'Sweden',
+  wholeCountry: 'the whole country',
+  zoom: 'Show',
+  zoomWhole: 'The whole country',
+  mapHelp: 'Tab reaches the map; the arrow keys move to the nearest municipality in that direction, Page Up and Page Down to the previous and next in list order (county, name), Home and End to the first and last. Enter opens the municipality’s page.',
+  infoPrompt: 'Point at a municipality, or choose one with the keyboard, to see who provides the service.',
+  infoHeading: 'Chosen municipality',
+  provider: 'Provider',
+  basis: 'Basis',
+  since: 'Since',
+  until: 'Until (inclusive)',
+  fromStart: 'the start of the register',
+  openEnded: 'until further notice',
+  lapsedNote: 'Lapsed: back in-house',
+  open: 'Enter or click: the municipality’s page',
+  legendHeading: 'Legend',
+  legendCount: (n: number) => `${n} ${n === 1 ? 'municipality' : 'municipalities'}`,
+  lapsed: 'Lapsed (back in-house)',
+  asTable: 'The map as a table',
+  tableCaption: (area: string, date: string, scope: string) => `${area} on ${date}, ${scope}, by municipality`,
+  municipality: 'Municipality',
+  county: 'County',
+  refreshing: 'Updating the map…',
+  noGeo: 'The map could not be loaded.',
+};
+
+export const MAP_LABELS: Record<Lang, MapLabels> = { sv, en };
