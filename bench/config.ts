@@ -31,6 +31,8 @@ export interface BenchConfig {
   serviceSizes: number[];
   /** How long one start of the service child may take before the service step fails. */
   serviceStartTimeoutSeconds: number;
+  /** Runs of each measurement of the web step (first paints, date steps). */
+  webRuns: number;
   /** Which steps to run: append, rebuild, audit, http (3 and 4 share one running service), fanout, esdb, service. */
   only: Set<Step>;
   /** Seed for the synthetic data (the same seed gives the same history, ids aside). */
@@ -41,8 +43,8 @@ export interface BenchConfig {
   resultsDir: string;
 }
 
-export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb' | 'service' | 'two-instances';
-export const STEPS: readonly Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service', 'two-instances'];
+export type Step = 'append' | 'rebuild' | 'audit' | 'http' | 'fanout' | 'esdb' | 'service' | 'two-instances' | 'web';
+export const STEPS: readonly Step[] = ['append', 'rebuild', 'audit', 'http', 'fanout', 'esdb', 'service', 'two-instances', 'web'];
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     fanoutRate: int(env, 'BENCH_FANOUT_RATE', 100),
     serviceSizes: sizes(env, 'BENCH_SERVICE_SIZES', [10_000, 100_000, 1_000_000], 1_000),
     serviceStartTimeoutSeconds: int(env, 'BENCH_SERVICE_START_TIMEOUT', 900),
+    webRuns: int(env, 'BENCH_WEB_RUNS', 20),
     only: new Set(only as Step[]),
     seed: int(env, 'BENCH_SEED', 20_240_601, 0),
     keep: env.BENCH_KEEP === '1',

@@ -18,9 +18,10 @@ import { httpWorkload } from './workloads/http';
 import { rebuildWorkload } from './workloads/rebuild';
 import { serviceWorkload } from './workloads/service';
 import { twoInstancesWorkload } from './workloads/two-instances';
+import { webWorkload } from './web/workload';
 import { Workload, notRun } from './workloads/workload';
 
-const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload, serviceWorkload, twoInstancesWorkload];
+const WORKLOADS: Workload[] = [appendWorkload, rebuildWorkload, auditWorkload, httpWorkload, fanoutWorkload, esdbWorkload, serviceWorkload, twoInstancesWorkload, webWorkload];
 
 /** A connection string without its user and password, for the report. */
 function redacted(connectionString: string | undefined): string | undefined {
