@@ -182,6 +182,11 @@ if (!CHROMIUM) {
       expect(intervals.map((i) => [i.basis, i.from || null, i.to || null])).toEqual((history.body as { basis: { kind: string }; from: string | null; to: string | null }[]).map((h) => [h.basis.kind, h.from, h.to]));
       await expect(detail.locator('.gantt-bar').count()).resolves.toBe(4);
       await expect(detail.getByTestId('current-provision').textContent()).resolves.toContain('Norrköping');
+      // Bases are named by their arrangements' titles, never by their ids (slugs).
+      await detail.getByTestId('current-provision').filter({ hasText: 'Linköping köper löne- och personaladministration av Norrköping' }).waitFor();
+      const detailText = (await detail.textContent()) ?? '';
+      for (const id of ['lkp-buys-payroll-2020', 'fjarde-storstadsregionen']) expect(detailText).not.toContain(id);
+      await expect(cell('0580', 'payroll').getAttribute('aria-label')).resolves.toContain('Linköping köper löne- och personaladministration av Norrköping');
       await shoot('cell-history');
 
       // Follow the link to the agreement, in the page (no reload).
@@ -537,6 +542,7 @@ if (!CHROMIUM) {
         await small.goto(`${running.url}/arrangements/lkp-buys-payroll-2020`);
         const log = small.getByTestId('log-scroll');
         await log.waitFor();
+        await small.screenshot({ path: join(ARTIFACTS, 'arrangement-390.png'), fullPage: true });
         await expect(log.getAttribute('tabindex')).resolves.toBe('0');
         await expect(log.getAttribute('aria-labelledby')).resolves.toBe('log-heading');
         const violations = await seriousAxeViolations(small);

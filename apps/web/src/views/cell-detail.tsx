@@ -7,7 +7,7 @@ import { useI18n } from '../i18n';
 import { HistoryEntry, Provision } from '../types';
 import { ErrorBox, Gantt, GanttRow, Link, Loading, Swatch } from './common';
 import { usePageLabels } from './pages.labels';
-import { municipalityPath, providerPath } from './provider';
+import { municipalityPath, providerPath, useArrangementTitles } from './provider';
 
 /** The arrangement a basis or provider rests on, if any: its page's path. */
 function arrangementOf(entry: { basis: { kind: string; id?: string }; provider: { kind: string; id?: string } }): string | undefined {
@@ -30,6 +30,7 @@ export function CellDetail(props: { code: string; area: string; on: string; know
   const base = `/v1/municipalities/${encodeURIComponent(props.code)}/provisions/${encodeURIComponent(props.area)}`;
   const history = useApi<HistoryEntry[]>(`${base}/history${query({ knownAt: props.knownAt })}`, props.version);
   const current = useApi<Provision>(`${base}${query({ on: props.on, knownAt: props.knownAt })}`, props.version);
+  const { titles } = useArrangementTitles(props.knownAt, props.version);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [props.code, props.area]);
   // Esc closes the panel (focus goes back to the cell), unless something inside has used the key.
@@ -94,7 +95,7 @@ export function CellDetail(props: { code: string; area: string; on: string; know
           {arrangement && (
             <>
               {' '}
-              · <Link href={`/arrangements/${encodeURIComponent(arrangement)}`}>{`${l.arrangementLink}: ${arrangement}`}</Link>
+              · <Link href={`/arrangements/${encodeURIComponent(arrangement)}`}>{`${l.arrangementLink}: ${titles.get(arrangement) ?? arrangement}`}</Link>
             </>
           )}
         </>
@@ -116,7 +117,7 @@ export function CellDetail(props: { code: string; area: string; on: string; know
       </div>
       {current.data && (
         <p class="current" data-testid="current-provision">
-          <strong>{l.currentOn(props.on)}:</strong> <Swatch kind={current.data.lapsed ? 'lapsed' : current.data.basis.kind} /> {describeProvision(current.data, i18n)}
+          <strong>{l.currentOn(props.on)}:</strong> <Swatch kind={current.data.lapsed ? 'lapsed' : current.data.basis.kind} /> {describeProvision(current.data, i18n, titles)}
         </p>
       )}
       <p class="detail-links" data-testid="detail-links">

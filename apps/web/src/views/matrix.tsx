@@ -9,6 +9,7 @@ import { Matrix, MatrixRow, ServiceArea } from '../types';
 import { CellDetail } from './cell-detail';
 import { ErrorBox, Legend, Loading } from './common';
 import { MatrixExportTools, PrintCaption } from './export-button';
+import { useArrangementTitles } from './provider';
 import { BadParams, KnownAtBanner, TimeControls, viewTime } from './time-controls';
 
 interface CountyGroup {
@@ -71,6 +72,8 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(st
 
   const matrixPath = `/v1/matrix${query({ on, knownAt, county })}`;
   const matrix = useApi<Matrix>(matrixPath, props.authVersion);
+  // The arrangements' titles name each cell's basis in its hover text and accessible name.
+  const { titles } = useArrangementTitles(knownAt, props.authVersion);
   const [liveTick, setLiveTick] = useState(0);
   // A past "known at" cannot change: nothing recorded from now on was known then.
   const feedPath = knownAt ? null : `/v1/subscriptions/provisions${query({ county })}`;
@@ -158,6 +161,7 @@ export function MatrixView(props: { route: Route; authVersion: number; onLive(st
               busy={matrix.loading}
               i18n={i18n}
               lang={lang}
+              titles={titles}
               onSelect={select}
             />
           )}
@@ -190,6 +194,7 @@ interface TableProps {
   busy: boolean;
   i18n: I18n;
   lang: string;
+  titles: ReadonlyMap<string, string>;
   onSelect(code: string, area: string): void;
 }
 
@@ -260,7 +265,7 @@ function MatrixTable(props: TableProps) {
                 {areas.map((area) => {
                   const p = row.cells[area];
                   const key = cellKey(m.code, area);
-                  const text = describeProvision(p, i18n);
+                  const text = describeProvision(p, i18n, props.titles);
                   const name = areaName(props.areas.get(area), area, props.lang);
                   return (
                     <td key={area}>
@@ -285,7 +290,7 @@ function MatrixTable(props: TableProps) {
           })}
         </tbody>
       )),
-    [groups, areas, props.selected, props.flash, props.lang, focusCode, focusArea],
+    [groups, areas, props.selected, props.flash, props.lang, props.titles, focusCode, focusArea],
   );
 
   return (
