@@ -495,6 +495,35 @@ if (!CHROMIUM) {
       await expect(outside.count()).resolves.toBe(0);
     });
 
+    it("keeps each county's name in view when the matrix scrolls sideways, also with the history open", async () => {
+      // A laptop's width: with the history open the matrix is wider than its box.
+      await page.setViewportSize({ width: 1024, height: 768 });
+      try {
+      await page.goto(`${running.url}/?on=2020-06-01`);
+      await matrixOn('2020-06-01');
+      await cell('0580', 'payroll').click();
+      await page.getByTestId('cell-detail').waitFor();
+      const scroller = page.getByTestId('matrix-scroll');
+      await scroller.evaluate((node) => (node.scrollLeft = node.scrollWidth));
+      await expect(scroller.evaluate((node) => node.scrollLeft)).resolves.toBeGreaterThan(200);
+      const box = await scroller.boundingBox();
+      expect(box).not.toBeNull();
+      const labels = page.locator('tr.county-row .county-label');
+      const inView: { text: string | null; inside: boolean }[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await labels.nth(i).boundingBox();
+        inView.push({
+          text: await labels.nth(i).textContent(),
+          inside: r !== null && box !== null && r.width > 0 && r.x >= box.x - 1 && r.x + r.width <= box.x + box.width + 1,
+        });
+      }
+      expect(inView.length).toBe(3);
+      for (const label of inView) expect(label).toEqual({ text: expect.stringContaining('län'), inside: true });
+      } finally {
+        await page.setViewportSize({ width: 1440, height: 900 });
+      }
+    });
+
     it('shows that the matrix is being fetched again while the old one is still on screen', async () => {
       await openInSwedish('/?on=2020-06-01');
       await matrixOn('2020-06-01');

@@ -130,7 +130,13 @@ describe('decisions on the read side, over HTTP', () => {
 
     it('when 2014–2018 ends, the federation in force on its first day is overdue; the one formed mid-way is not', async () => {
       expect(await reviews('2018-10-15')).toEqual([
-        { kind: 'review-overdue', subject: 'federation:ikt-2012', detail: "'IKT-nämnden' was not reviewed during the term of office 2014-10-15 to 2018-10-14.", due: '2018-10-14' },
+        {
+          kind: 'review-overdue',
+          subject: 'federation:ikt-2012',
+          detail: "'IKT-nämnden' was not reviewed during the term of office 2014-10-15 to 2018-10-14.",
+          due: '2018-10-14',
+          facts: { arrangement: { id: 'ikt-2012', kind: 'federation' }, term: { start: '2014-10-15', end: '2018-10-14' } },
+        },
       ]);
     });
 

@@ -52,7 +52,10 @@ function countMatrix(year: number, matrix: Matrix): YearCounts {
 /** Fetches the years' matrices, a few at a time, answering what has come so far (drawn as it comes). */
 function useYearCounts(county: string, years: number[], version: number) {
   const [reload, setReload] = useState(0);
-  const [state, setState] = useState<{ results: Map<number, YearCounts>; error?: Error }>({ results: new Map() });
+  // The results carry the key they were fetched for: on a change of county the first render must not
+  // pair the new county with the old county's bars (the effect below has not run yet).
+  const key = `${county}|${years.join(',')}|${version}|${reload}`;
+  const [state, setState] = useState<{ key: string; results: Map<number, YearCounts>; error?: Error }>({ key: '', results: new Map() });
   useEffect(() => {
     const controller = new AbortController();
     const results = new Map<number, YearCounts>();
@@ -60,7 +63,7 @@ function useYearCounts(county: string, years: number[], version: number) {
       const cached = yearCache.get(cacheKey(county, year));
       if (cached) results.set(year, cached);
     }
-    setState({ results: new Map(results) });
+    setState({ key, results: new Map(results) });
     const queue = years.filter((y) => !results.has(y));
     const worker = async () => {
       while (queue.length > 0 && !controller.signal.aborted) {
@@ -80,12 +83,12 @@ function useYearCounts(county: string, years: number[], version: number) {
     };
     void Promise.all(Array.from({ length: CONCURRENCY }, worker));
     return () => controller.abort();
-  }, [county, years.join(','), version, reload]);
+  }, [key]);
   const again = () => {
     for (const year of years) yearCache.delete(cacheKey(county, year));
     setReload((r) => r + 1);
   };
-  return { ...state, again };
+  return state.key === key ? { results: state.results, error: state.error, again } : { results: new Map<number, YearCounts>(), error: undefined, again };
 }
 
 /** The patterns that tell the kinds apart without colour (defined once per page, used by the charts and their legends). */

@@ -252,7 +252,9 @@ function MatrixTable(props: TableProps) {
         <tbody key={group.code} class="county-group">
           <tr class="county-row">
             <th scope="rowgroup" colSpan={areas.length + 1} id={`county-${group.code}`}>
-              {group.name} <span class="count">({group.rows.length})</span>
+              <span class="county-label">
+                {group.name} <span class="count">({group.rows.length})</span>
+              </span>
             </th>
           </tr>
           {group.rows.map((row) => {
