@@ -90,7 +90,8 @@ describe("the pages' timeline lines are said from the service's facts", () => {
   ];
   const entryOf = (event: { type: string; data: Record<string, unknown> }) => {
     const e = event as unknown as SamverkanEvent;
-    return { type: event.type, summary: summarize(e), effectiveFrom: effectiveDateOf(e), facts: factsOf(e, kindOf) };
+    const milestoneTitle = (study: string, milestone: string) => (study === 'pitea-studie' && milestone === 'm1' ? 'Delrapport' : undefined);
+    return { type: event.type, summary: summarize(e), effectiveFrom: effectiveDateOf(e), facts: factsOf(e, kindOf, undefined, milestoneTitle) };
   };
   const said = (i: number, lang: 'sv' | 'en') => summarizeEntry(entryOf(events[i]), lang, names).text;
 
@@ -113,6 +114,11 @@ describe("the pages' timeline lines are said from the service's facts", () => {
     expect(said(7, 'sv')).toBe('Den gemensamma nämnden Räddningsnämnden bildas av Linköping, Norrköping och Finspång från 2013-01-01');
     expect(said(12, 'sv')).toBe('Avtal om tjänst Linköpings löneavtal föreslås mellan Linköping, Norrköping och Region Östergötland');
     expect(said(14, 'sv')).toBe('Kommunalförbundet 4:e storstadsregionen undertecknar Linköpings löneavtal 2019-11-26');
+    expect(said(23, 'sv')).toBe('Milstolpen Delrapport i Förstudien nås 2013-06-02');
+    expect(said(23, 'en')).toBe('The milestone Delrapport of Förstudien is reached on 2013-06-02');
+    // Facts from a service that named the milestone by id only: "a milestone", never its id.
+    const byIdOnly = { ...entryOf(events[23]), facts: factsOf(events[23] as unknown as SamverkanEvent, kindOf) };
+    expect(summarizeEntry(byIdOnly, 'sv', names).text).toBe('En milstolpe i Förstudien nås 2013-06-02');
   });
 
   it("shows the API's English line, marked as such, when the facts are missing or name what the register does not know", () => {

@@ -72,9 +72,15 @@ export function transferFacts(municipality: string, serviceArea: string, basis: 
 /**
  * What `summarize` says of an event, as data (TimelineFacts): the same facts, nothing more.
  * `kindOf` tells an arrangement's kind by its id (a federation's events do not all say its form);
- * `regionName` the name an agreement gives a region that signs by its county code, if it does.
+ * `regionName` the name an agreement gives a region that signs by its county code, if it does;
+ * `milestoneTitle` the title a study scheduled a milestone with.
  */
-export function factsOf(event: SamverkanEvent, kindOf: (id: string) => ArrangementKind, regionName: (agreementId: string, code: string) => string | undefined = () => undefined): TimelineFacts {
+export function factsOf(
+  event: SamverkanEvent,
+  kindOf: (id: string) => ArrangementKind,
+  regionName: (agreementId: string, code: string) => string | undefined = () => undefined,
+  milestoneTitle: (studyId: string, milestoneId: string) => string | undefined = () => undefined,
+): TimelineFacts {
   switch (event.type) {
     case 'MunicipalityRegistered':
       return { municipality: event.data.code, countyName: event.data.countyName };
@@ -121,7 +127,11 @@ export function factsOf(event: SamverkanEvent, kindOf: (id: string) => Arrangeme
     case 'MilestoneScheduled':
       return { arrangement: { kind: 'study', id: event.data.id }, milestone: { id: event.data.milestoneId, title: event.data.title }, due: event.data.due };
     case 'MilestoneReached':
-      return { arrangement: { kind: 'study', id: event.data.id }, milestone: { id: event.data.milestoneId }, on: event.data.reachedOn };
+    {
+      // The event names the milestone by id; its title is the one the study scheduled it with.
+      const title = milestoneTitle(event.data.id, event.data.milestoneId);
+      return { arrangement: { kind: 'study', id: event.data.id }, milestone: { id: event.data.milestoneId, ...(title !== undefined ? { title } : {}) }, on: event.data.reachedOn };
+    }
     case 'StudyConcluded':
       return { arrangement: { kind: 'study', id: event.data.id }, on: event.data.concludedOn, outcome: event.data.recommendation };
     default:

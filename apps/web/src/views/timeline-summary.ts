@@ -230,7 +230,12 @@ const SAY: Record<string, Say> = {
     const milestone = need(need(f.milestone).title);
     return lang === 'sv' ? `Milstolpen ${milestone} i ${titleOf(f, n)} ska nås ${need(f.due)}` : `The milestone ${milestone} of ${titleOf(f, n)} is due ${need(f.due)}`;
   },
-  MilestoneReached: (f, _e, lang, n) => (lang === 'sv' ? `En milstolpe i ${titleOf(f, n)} nås ${need(f.on)}` : `A milestone of ${titleOf(f, n)} is reached on ${need(f.on)}`),
+  MilestoneReached: (f, _e, lang, n) => {
+    // A service older than the title in these facts names the milestone by id only: say "a milestone".
+    const title = f.milestone?.title;
+    if (lang === 'sv') return title ? `Milstolpen ${title} i ${titleOf(f, n)} nås ${need(f.on)}` : `En milstolpe i ${titleOf(f, n)} nås ${need(f.on)}`;
+    return title ? `The milestone ${title} of ${titleOf(f, n)} is reached on ${need(f.on)}` : `A milestone of ${titleOf(f, n)} is reached on ${need(f.on)}`;
+  },
   StudyConcluded: (f, _e, lang, n) =>
     lang === 'sv'
       ? `${titleOf(f, n)} avslutas ${need(f.on)} med rekommendationen: ${word(RECOMMENDATION, f.outcome, lang)}`

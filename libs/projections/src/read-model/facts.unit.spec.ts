@@ -158,7 +158,7 @@ describe('issue 17: the facts of each timeline event type', () => {
     AgreementRejected: { arrangement: { kind: 'agreement', id: 'no' }, municipality: LKP, on: '2017-11-01' },
     StudyStarted: { arrangement: { kind: 'study', id: 'st' }, parties: [LKP, NKP], on: '2013-09-01', until: '2014-12-31' },
     MilestoneScheduled: { arrangement: { kind: 'study', id: 'st' }, milestone: { id: 'pilot', title: 'Pilotrapport' }, due: '2014-06-30' },
-    MilestoneReached: { arrangement: { kind: 'study', id: 'st' }, milestone: { id: 'pilot' }, on: '2014-06-20' },
+    MilestoneReached: { arrangement: { kind: 'study', id: 'st' }, milestone: { id: 'pilot', title: 'Pilotrapport' }, on: '2014-06-20' },
     StudyConcluded: { arrangement: { kind: 'study', id: 'st' }, on: '2014-12-15', outcome: 'partly' },
   };
 

@@ -59,12 +59,12 @@ export class TimelinesView {
 
   /** A municipality's timeline, as known at `knownAtMs` (only what was recorded by then; everything when undefined). */
   timeline(code: string, knownAtMs?: number): TimelineEntry[] {
-    return knownBy(this.timelines.get(code) ?? [], knownAtMs).map((ref) => ('event' in ref ? toTimelineEntry(ref, this.kindOf, this.regionName) : transferTimelineEntry(ref)));
+    return knownBy(this.timelines.get(code) ?? [], knownAtMs).map((ref) => ('event' in ref ? toTimelineEntry(ref, this.names) : transferTimelineEntry(ref)));
   }
 
   /** An arrangement's events, as known at `knownAtMs` (everything when undefined). */
   arrangementTimeline(id: string, knownAtMs?: number): TimelineEntry[] {
-    return knownBy(this.arrangements.records.get(id)?.events ?? [], knownAtMs).map((e) => toTimelineEntry(e, this.kindOf, this.regionName));
+    return knownBy(this.arrangements.records.get(id)?.events ?? [], knownAtMs).map((e) => toTimelineEntry(e, this.names));
   }
 
   /** An arrangement's kind by its id, for the facts (a federation's form never changes; an id names one arrangement). */
@@ -77,6 +77,19 @@ export class TimelinesView {
   /** The name an agreement gives (among its other parties) the region that signs by `code`; its terms never change. */
   private readonly regionName = (agreementId: string, code: string): string | undefined =>
     this.arrangements.records.get(agreementId)?.agreement?.otherParties.find((name) => regionCodeOfName(name) === code);
+
+  /** The title a study scheduled a milestone with (a milestone id names one milestone of its study). */
+  private readonly milestoneTitle = (studyId: string, milestoneId: string): string | undefined =>
+    this.arrangements.records.get(studyId)?.study?.milestones.find((m) => m.milestoneId === milestoneId)?.title;
+
+  private readonly names: FactNames = { kindOf: this.kindOf, regionName: this.regionName, milestoneTitle: this.milestoneTitle };
+}
+
+/** What the facts look up in the register beside the event itself. */
+interface FactNames {
+  kindOf: (id: string) => ArrangementKind;
+  regionName: (agreementId: string, code: string) => string | undefined;
+  milestoneTitle: (studyId: string, milestoneId: string) => string | undefined;
 }
 
 /** The entries recorded at or before `knownAtMs` (all of them when undefined). */
@@ -84,9 +97,9 @@ function knownBy<T extends { recordedAtMs: number }>(refs: readonly T[], knownAt
   return knownAtMs === undefined ? refs : refs.filter((ref) => ref.recordedAtMs <= knownAtMs);
 }
 
-function toTimelineEntry(e: LoggedEvent, kindOf: (id: string) => ArrangementKind, regionName: (agreementId: string, code: string) => string | undefined): TimelineEntry {
+function toTimelineEntry(e: LoggedEvent, names: FactNames): TimelineEntry {
   const effectiveFrom = effectiveDateOf(e.event);
-  return { position: e.position, recordedAt: e.recordedAt, type: e.type, stream: e.stream, ...(effectiveFrom ? { effectiveFrom } : {}), summary: summarize(e.event), facts: factsOf(e.event, kindOf, regionName) };
+  return { position: e.position, recordedAt: e.recordedAt, type: e.type, stream: e.stream, ...(effectiveFrom ? { effectiveFrom } : {}), summary: summarize(e.event), facts: factsOf(e.event, names.kindOf, names.regionName, names.milestoneTitle) };
 }
 
 function transferTimelineEntry(t: TransferEntry): TimelineEntry {

@@ -136,7 +136,7 @@ export interface TimelineFacts {
   reference?: string;
   /** AgreementTerminated and CorrectionRecorded: the reason, as recorded. */
   reason?: string;
-  /** MilestoneScheduled (id and title) and MilestoneReached (id). */
+  /** MilestoneScheduled and MilestoneReached: the milestone's id and the title the study scheduled it with. */
   milestone?: { id: string; title?: string };
   /** CorrectionRecorded: whether the transfer was withdrawn or replaced, and which one. */
   correction?: { kind: 'withdrawn' | 'replaced'; transferId: string };
