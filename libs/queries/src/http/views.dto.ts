@@ -152,7 +152,7 @@ export class TimelineFactsDto {
   @ApiPropertyOptional({ example: 'approved', description: 'ReviewRecorded (continue, revise, end), CouncilDecisionRecorded (approved, rejected), StudyConcluded (proceed, partly, do-not-proceed)' }) outcome?: string;
   @ApiPropertyOptional({ description: 'CouncilDecisionRecorded: the decision’s reference' }) reference?: string;
   @ApiPropertyOptional({ description: 'AgreementTerminated, CorrectionRecorded: the reason as recorded' }) reason?: string;
-  @ApiPropertyOptional({ type: MilestoneRefDto, description: 'MilestoneScheduled (id, title), MilestoneReached (id)' }) milestone?: MilestoneRefDto;
+  @ApiPropertyOptional({ type: MilestoneRefDto, description: 'MilestoneScheduled and MilestoneReached: id, and the title the study scheduled it with (MilestoneReached: optional, absent from older services)' }) milestone?: MilestoneRefDto;
   @ApiPropertyOptional({ type: CorrectionFactDto, description: 'CorrectionRecorded: withdrawn or replaced, and which transfer' }) correction?: CorrectionFactDto;
 }
 
