@@ -22,8 +22,10 @@ import { TestInfrastructure } from '../testing/test-infrastructure';
  * between the transfer's read and its append, and the transfer was recorded on a basis no
  * longer in force ("a federation that provides under an agreement", rule 4).
  *
- * The store below hands the transfer its read of the federation only once the federation's
- * stream has been appended to (or 500 ms have passed), which is exactly that interleaving.
+ * The store below makes that interleaving two ways: at an instance that reads the federation
+ * (its state cache does not hold it), the read is handed back only once the dissolution has been
+ * appended; at the instance whose cache holds the federation (and so reads nothing), the
+ * transfer's append waits until the dissolution has been appended (or 500 ms have passed).
  */
 
 const BUYER = '0580';
@@ -33,22 +35,43 @@ const PROVIDER = 'payroll-federation';
 const AGREEMENT = 'buys-from-federation';
 
 /**
- * A store whose next read of one stream is held: it reads, then waits before handing the
- * (by then possibly stale) events back, until that stream is appended to or 500 ms pass.
+ * A store that holds one call: the next read of one stream (it reads, then waits before handing
+ * the by then possibly stale events back), or the next append to one stream (it waits before
+ * appending what was decided on what it knew), until another stream is appended to or 500 ms pass.
  */
 class HoldingStore {
-  private hold?: { stream: string; release: () => void; released: Promise<void>; took: () => void; taken: Promise<void> };
+  private hold?: { kind: 'read' | 'append'; stream: string; release: () => void; released: Promise<void>; took: () => void };
 
   constructor(readonly inner: SqliteEventStore) {}
 
   /** Holds the next read of `stream`; resolves once that read has happened. */
   holdNextRead(stream: string): Promise<void> {
+    return this.holdNext('read', stream);
+  }
+
+  /** Holds the next append to `stream`; resolves once that append has been asked for. */
+  holdNextAppend(stream: string): Promise<void> {
+    return this.holdNext('append', stream);
+  }
+
+  private holdNext(kind: 'read' | 'append', stream: string): Promise<void> {
     let release!: () => void;
     let took!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const taken = new Promise<void>((resolve) => (took = resolve));
-    this.hold = { stream, release, released, took, taken };
+    this.hold = { kind, stream, release, released, took };
     return taken;
+  }
+
+  /** Waits out the hold if this call is the held one. */
+  private async held(kind: 'read' | 'append', stream: string): Promise<void> {
+    const hold = this.hold;
+    if (!hold || hold.kind !== kind || hold.stream !== stream) return;
+    this.hold = undefined;
+    setTimeout(hold.release, 500).unref();
+    this.releases.push(hold.release);
+    hold.took();
+    await hold.released;
   }
 
   proxy(): EventStore {
@@ -58,22 +81,16 @@ class HoldingStore {
         if (property === 'readStream') {
           return async (stream: string, options?: object) => {
             const events = await inner.readStream(stream, options);
-            const hold = this.hold;
-            if (hold && hold.stream === stream) {
-              this.hold = undefined;
-              setTimeout(hold.release, 500).unref();
-              this.appended.set(stream, hold.release);
-              hold.took();
-              await hold.released;
-            }
+            await this.held('read', stream);
             return events;
           };
         }
         if (property === 'appendToStream') {
           return async (stream: string, ...rest: unknown[]) => {
+            await this.held('append', stream);
             const result = await (inner.appendToStream as (...a: unknown[]) => Promise<unknown>).call(inner, stream, ...rest);
-            this.appended.get(stream)?.();
-            this.appended.delete(stream);
+            // Any other append lets a held call go on.
+            for (const release of this.releases.splice(0)) release();
             return result;
           };
         }
@@ -83,8 +100,8 @@ class HoldingStore {
     });
   }
 
-  /** Releases of held reads, by stream: an append to the stream lets the held read go on. */
-  private readonly appended = new Map<string, () => void>();
+  /** Releases of held calls: the next append lets them go on. */
+  private readonly releases: (() => void)[] = [];
 }
 
 describe('a transfer on an agreement provided by a federation, racing the dissolution of that federation', () => {
@@ -151,30 +168,67 @@ describe('a transfer on an agreement provided by a federation, racing the dissol
     return { transfer: t, dissolution: d };
   }
 
-  it('never records the transfer after the dissolution it should have been refused by', async () => {
+  /** Another instance of the write side on the same store: its state cache is empty. */
+  async function anotherInstance(): Promise<(command: object) => Promise<CommandResult>> {
+    const other = await Test.createTestingModule({ imports: [CqrsModule.forRoot(), TestInfrastructure.with(holding.proxy()), CommandsModule] }).compile();
+    await other.init();
+    others.push(other);
+    const otherBus = other.get(CommandBus);
+    return (command) => otherBus.execute<object, CommandResult>(command);
+  }
+  const others: TestingModule[] = [];
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close();
+  });
+
+  const transferOnTheAgreement = (): TransferServiceCommand =>
+    new TransferServiceCommand(BUYER, { serviceArea: 'payroll', basis: { kind: 'agreement', id: AGREEMENT }, decidedOn: '2019-12-01', effectiveFrom: '2020-06-01' }, ctx());
+
+  async function correctionOntoTheAgreement(): Promise<CorrectTransferCommand> {
+    const original = await run(new TransferServiceCommand(BUYER, { serviceArea: 'payroll', basis: { kind: 'in-house' }, decidedOn: '2019-01-01', effectiveFrom: '2019-02-01' }, ctx()));
+    const [recorded] = await inner.readStream(original.stream, { direction: 'backwards', maxCount: 1 });
+    return new CorrectTransferCommand(
+      BUYER,
+      {
+        transferId: recorded.data.transferId as string,
+        reason: 'It was bought from the federation',
+        replacement: { serviceArea: 'payroll', basis: { kind: 'agreement', id: AGREEMENT }, decidedOn: '2019-12-01', effectiveFrom: '2020-06-01' },
+      },
+      ctx(),
+    );
+  }
+
+  it('at an instance that reads the federation, never records the transfer after the dissolution it should have been refused by', async () => {
+    const send = await anotherInstance();
     const held = holding.holdNextRead(streams.federation(PROVIDER));
-    const transfer = run(new TransferServiceCommand(BUYER, { serviceArea: 'payroll', basis: { kind: 'agreement', id: AGREEMENT }, decidedOn: '2019-12-01', effectiveFrom: '2020-06-01' }, ctx()));
-    const outcome = await race(transfer, held);
+    const outcome = await race(send(transferOnTheAgreement()), held);
     expect(outcome.dissolution.events.map((e) => e.type)).toEqual(['FederationDissolved']);
+    expect(outcome.transfer).toBeInstanceOf(DomainError);
     expect(await transfersAfterTheDissolution()).toEqual([]);
   });
 
-  it('never records a correction whose replacement rests on the dissolved federation', async () => {
-    const original = await run(new TransferServiceCommand(BUYER, { serviceArea: 'payroll', basis: { kind: 'in-house' }, decidedOn: '2019-01-01', effectiveFrom: '2019-02-01' }, ctx()));
-    const [recorded] = await inner.readStream(original.stream, { direction: 'backwards', maxCount: 1 });
+  it('at the instance that holds the federation in its cache, never records the transfer decided before the dissolution and appended after it', async () => {
+    const held = holding.holdNextAppend(streams.municipality(BUYER));
+    const outcome = await race(run(transferOnTheAgreement()), held);
+    expect(outcome.dissolution.events.map((e) => e.type)).toEqual(['FederationDissolved']);
+    expect(outcome.transfer).toBeInstanceOf(DomainError);
+    expect(await transfersAfterTheDissolution()).toEqual([]);
+  });
+
+  it('at an instance that reads the federation, never records a correction whose replacement rests on the dissolved federation', async () => {
+    const correction = await correctionOntoTheAgreement();
+    const send = await anotherInstance();
     const held = holding.holdNextRead(streams.federation(PROVIDER));
-    const correction = run(
-      new CorrectTransferCommand(
-        BUYER,
-        {
-          transferId: recorded.data.transferId as string,
-          reason: 'It was bought from the federation',
-          replacement: { serviceArea: 'payroll', basis: { kind: 'agreement', id: AGREEMENT }, decidedOn: '2019-12-01', effectiveFrom: '2020-06-01' },
-        },
-        ctx(),
-      ),
-    );
-    await race(correction, held);
+    const outcome = await race(send(correction), held);
+    expect(outcome.transfer).toBeInstanceOf(DomainError);
+    expect(await transfersAfterTheDissolution()).toEqual([]);
+  });
+
+  it('at the instance that holds the federation in its cache, never records a correction decided before the dissolution and appended after it', async () => {
+    const correction = await correctionOntoTheAgreement();
+    const held = holding.holdNextAppend(streams.municipality(BUYER));
+    const outcome = await race(run(correction), held);
+    expect(outcome.transfer).toBeInstanceOf(DomainError);
     expect(await transfersAfterTheDissolution()).toEqual([]);
   });
 });
