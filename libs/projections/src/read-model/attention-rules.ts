@@ -2,7 +2,7 @@ import { AgreementState, CalendarDate, FederationState, ProvisionInterval, Study
 import type { ArrangementRecord, AttentionFacts, AttentionItem, AttentionKind, BasisView, LoggedEvent, PartyRef } from './types';
 
 /** The attention list's horizon for agreements about to end. */
-const ENDING_HORIZON_DAYS = 180;
+export const ENDING_HORIZON_DAYS = 180;
 
 export const ATTENTION_ORDER: Record<AttentionKind, number> = {
   'awaiting-signature': 0,

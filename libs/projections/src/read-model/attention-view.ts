@@ -1,6 +1,7 @@
-import { CalendarDate, FederationState, intervalOn, providingFederationId } from '@samverkan/domain';
+import { CalendarDate, FederationState, intervalOn, providingFederationId, termContaining } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
 import { ATTENTION_ORDER, arrangementAttention, describeEnd, lapseFacts } from './attention-rules';
+import { attentionSteps, stepOf } from './attention-steps';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
 import type { ArrangementRecord, AttentionItem } from './types';
@@ -14,8 +15,10 @@ function providerOf(states: Pick<ArrangementRecord, 'agreement'>, federations: R
 /**
  * Rule 4 and the follow-up duties: what needs someone's attention on a date, asked of the
  * arrangements and the cells (it keeps no facts of its own). The items of an arrangement known
- * now depend only on it and the date, so the last answer is kept on its record until the
- * arrangement changes; lapsed provisions are read from the cells' own cache.
+ * now depend only on it and on the step of the date (attention-steps.ts), so each step's answer
+ * is kept on its record until the arrangement changes: a question on any day costs a binary
+ * search per arrangement once its steps are known; lapsed provisions are read from the cells'
+ * own cache.
  */
 export class AttentionView {
   constructor(
@@ -27,11 +30,19 @@ export class AttentionView {
   attention(on: CalendarDate, knownAtMs?: number): AttentionItem[] {
     const items: AttentionItem[] = [];
     const known = knownAtMs === undefined ? undefined : this.arrangements.knownArrangements(knownAtMs);
+    const termStart = termContaining(on).start;
     for (const record of this.arrangements.records.values()) {
       if (!known) {
-        // Known now: the items depend only on the record and `on`, so the last answer is kept.
-        if (record.attention?.on !== on) record.attention = { on, items: arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, providerOf(record, this.arrangements.current.federations)) };
-        items.push(...record.attention.items);
+        // Known now: the items depend only on the record and the step `on` is in, so each step's answer is kept.
+        const provider = providerOf(record, this.arrangements.current.federations);
+        record.attention ??= attentionSteps([record.federation, record.agreement, record.study, provider], record.events.length > 0 ? [record.events[0].recordedAt.slice(0, 10)] : []);
+        const step = stepOf(record.attention, on, termStart);
+        let stepItems = record.attention.items.get(step);
+        if (!stepItems) {
+          stepItems = arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider);
+          record.attention.items.set(step, stepItems);
+        }
+        for (const item of stepItems) items.push(item);
         continue;
       }
       const events = record.events.filter((e) => e.recordedAtMs <= (knownAtMs as number));

@@ -235,6 +235,16 @@ export interface LoggedEvent {
 /** What a municipality's timeline lists: every event that concerns it (a transfer by its entry). */
 export type TimelineRef = LoggedEvent | TransferEntry;
 
+/**
+ * An arrangement's attention items as a step function of the day asked about: `boundaries` are
+ * the days on which they may change (sorted), and `items` holds those computed so far, by step
+ * (`stepOf`).
+ */
+export interface AttentionSteps {
+  boundaries: CalendarDate[];
+  items: Map<string, AttentionItem[]>;
+}
+
 export interface ArrangementRecord {
   kind: 'federation' | 'agreement' | 'study';
   id: string;
@@ -243,8 +253,8 @@ export interface ArrangementRecord {
   federation?: FederationState;
   agreement?: AgreementState;
   study?: StudyState;
-  /** The attention items of the last `on` asked about, as known now (dropped when the arrangement changes). */
-  attention?: { on: CalendarDate; items: AttentionItem[] };
+  /** The attention items as known now, by step of the day asked about (dropped when the arrangement or its provider changes); see attention-steps.ts. */
+  attention?: AttentionSteps;
 }
 
 /** What the last applied event changed, so the change feed can compare a cell before and after it. */

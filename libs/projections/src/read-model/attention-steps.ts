@@ -1,0 +1,57 @@
+import { CalendarDate, addDays } from '@samverkan/domain';
+import { ENDING_HORIZON_DAYS } from './attention-rules';
+import type { AttentionSteps } from './types';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Why an arrangement's attention items are a step function of the day asked about `on`, and
+ * where its steps are: every rule in attention-rules.ts compares `on` (or `on` plus the ending
+ * horizon) with a date of the arrangement's state, of its providing federation or the day it was
+ * proposed, with `<`, `<=`, `>` or `>=`, or asks for the term of office that contains `on` (the
+ * review duty). Such a comparison with a date `x` can only change its answer on `x` or on the day
+ * after it (`on < x` turns false on `x`, `on <= x` on the day after), and one with `on` plus the
+ * horizon `h` on `x - h` or the day after. So between two consecutive such days, within one
+ * term, every comparison answers alike and so do the items. The boundaries below also take the
+ * day before each of those (no rule needs it: it keeps the steps safe from an off-by-one in a rule
+ * written later); more boundaries only make the steps shorter, never wrong.
+ *
+ * The dates are collected from the states themselves (every string that is a date, at any depth),
+ * so a field added to a state later is covered without a change here.
+ */
+export function attentionSteps(sources: readonly unknown[], otherDates: readonly CalendarDate[]): AttentionSteps {
+  const dates = new Set<CalendarDate>(otherDates);
+  for (const source of sources) collectDates(source, dates);
+  const boundaries = new Set<CalendarDate>();
+  for (const x of dates) {
+    for (const base of [x, addDays(x, -ENDING_HORIZON_DAYS)]) {
+      boundaries.add(addDays(base, -1));
+      boundaries.add(base);
+      boundaries.add(addDays(base, 1));
+    }
+  }
+  return { boundaries: [...boundaries].sort(), items: new Map() };
+}
+
+/** The step `on` falls in: how many boundaries are on or before it, and the term of office (its first day) it is in. */
+export function stepOf(steps: AttentionSteps, on: CalendarDate, termStart: CalendarDate): string {
+  const { boundaries } = steps;
+  let low = 0;
+  let high = boundaries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (boundaries[middle] <= on) low = middle + 1;
+    else high = middle;
+  }
+  return `${termStart}|${low}`;
+}
+
+function collectDates(value: unknown, into: Set<CalendarDate>): void {
+  if (typeof value === 'string') {
+    if (DATE.test(value)) into.add(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectDates(item, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) collectDates(item, into);
+  }
+}
