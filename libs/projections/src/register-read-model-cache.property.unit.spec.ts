@@ -51,6 +51,7 @@ function fresh(log: readonly LoggedEvent[]): RegisterReadModel {
 }
 
 let matrixTextsCompared = 0;
+let listsCompared = 0;
 
 /** The matrix's directly written JSON (issue 12) is, to the byte, the JSON of the matrix's objects. */
 function matrixText(model: RegisterReadModel, day: string, county?: string, knownAtMs?: number, areas?: readonly string[]): unknown {
@@ -75,6 +76,14 @@ function answers(model: RegisterReadModel, days: readonly string[], knownAtMs?: 
     for (const area of SERVICE_AREAS) out.push(model.history(code, area));
   }
   out.push(model.listArrangements({}, '2021-01-01'));
+  // The list known now (in order as records are added, each summary kept for its day) is the list folded afresh (as known at a moment after every event).
+  for (const today of ['2019-06-15', '2021-01-01']) {
+    for (const filter of [{}, { kind: 'agreement' }, { status: 'active' }, { status: 'proposed' }, { status: 'concluded' }, { party: MUNICIPALITIES[0] }, { party: MUNICIPALITIES[1], on: '2020-01-01' }, { serviceArea: SERVICE_AREAS[0] }]) {
+      const now = JSON.stringify(model.listArrangements(filter, today));
+      if (now !== JSON.stringify(model.listArrangements(filter, today, Number.MAX_SAFE_INTEGER))) throw new Error(`listArrangements(${JSON.stringify(filter)}, ${today}) known now differs from the list folded afresh: ${now}`);
+      listsCompared++;
+    }
+  }
   if (knownAtMs !== undefined) out.push(matrixText(model, days[0], undefined, knownAtMs), matrixText(model, days[0], '04', knownAtMs), model.attention(days[0], knownAtMs), ...MUNICIPALITIES.flatMap((code) => SERVICE_AREAS.map((area) => model.history(code, area, knownAtMs))));
   if (knownAtMs !== undefined) out.push(model.listArrangements({}, '2021-01-01', knownAtMs), model.timeline(MUNICIPALITIES[0], knownAtMs), model.membershipsOf(MUNICIPALITIES[0], knownAtMs), model.listMunicipalities(undefined, knownAtMs), model.listServiceAreas(knownAtMs));
   return JSON.stringify(out);
@@ -177,6 +186,7 @@ describe(`the read model's caches against fresh recomputation (seed ${SEED}; FC_
     expect(seen.changesAfterSkip).toBeGreaterThan(0);
     expect(seen.restored).toBe(RUNS);
     expect(matrixTextsCompared).toBeGreaterThan(RUNS * PROBE_DAYS.length);
+    expect(listsCompared).toBeGreaterThan(RUNS * 16);
     expect(correctionsOfCorrections).toBeGreaterThan(0);
   });
 });

@@ -223,4 +223,9 @@ export class RegisterReadModel {
   attention(on: CalendarDate, knownAtMs?: number): AttentionItem[] {
     return this.attentionView.attention(on, knownAtMs);
   }
+
+  /** `JSON.stringify(attention(on, knownAtMs))`, written from the items' kept JSON. */
+  attentionJson(on: CalendarDate, knownAtMs?: number): string {
+    return this.attentionView.attentionJson(on, knownAtMs);
+  }
 }

@@ -75,14 +75,19 @@ export class ArrangementsView {
       const kind = logged.stream.startsWith('federation-') ? 'federation' : logged.stream.startsWith('agreement-') ? 'agreement' : 'study';
       record = { kind, id, stream: logged.stream, events: [] };
       this.records.set(id, record);
+      this.insertSorted(record);
     }
     record.events.push(logged);
     record.attention = undefined;
+    record.summary = undefined;
     // An agreement's status and attention read its providing federation (a dissolved provider ends its agreements).
     if (record.kind === 'federation') {
       for (const agreement of this.agreementsByFederation.get(id) ?? []) {
         const provided = this.records.get(agreement);
-        if (provided) provided.attention = undefined;
+        if (provided) {
+          provided.attention = undefined;
+          provided.summary = undefined;
+        }
       }
     }
     if (record.kind !== 'study') step.last.arrangement = { kind: record.kind, id, before: record.kind === 'federation' ? record.federation : record.agreement };
@@ -109,6 +114,21 @@ export class ArrangementsView {
       this.records.set(id, record);
       for (const e of events) this.evolve(record, e.event);
     }
+    this.sorted = [...this.records.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The records in the arrangement list's order (by id), kept as records are added. */
+  private sorted: ArrangementRecord[] = [];
+
+  private insertSorted(record: ArrangementRecord): void {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.sorted[middle].id.localeCompare(record.id) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    this.sorted.splice(low, 0, record);
   }
 
   /** Arrangement states as known at `knownAtMs` (all of them when undefined). */
@@ -168,6 +188,18 @@ export class ArrangementsView {
   /** The arrangements' summaries, filtered, as known at `knownAtMs` (now when undefined). */
   listArrangements(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {
     const { party } = filter;
+    if (knownAtMs === undefined) {
+      // Known now: the records in order, each one's summary for `today` kept until it or its provider changes.
+      const federations = this.current.federations;
+      const list: ArrangementSummary[] = [];
+      for (const record of this.sorted) {
+        if (party && !wasParty(record, party, filter.on, federations)) continue;
+        if (record.summary?.today !== today) record.summary = { today, summary: summaryOf(record, today, federations) };
+        const s = record.summary.summary;
+        if ((!filter.kind || s.kind === filter.kind) && (!filter.status || s.status === filter.status) && (!filter.serviceArea || s.serviceAreas.includes(filter.serviceArea))) list.push(s);
+      }
+      return list;
+    }
     const known = this.knownRecords(knownAtMs);
     const federations = federationsOf(known);
     return known

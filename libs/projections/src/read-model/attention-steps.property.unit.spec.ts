@@ -11,7 +11,7 @@ import { ENDING_HORIZON_DAYS } from './attention-rules';
  * The attention list keeps each arrangement's items per step of the day asked about
  * (attention-steps.ts). Against the list computed with no cache at all (as known at a moment
  * after every event, which folds each arrangement again and asks the rules on that very day),
- * on days asked in any order: the generated histories' own dates, the days around them and
+ * on days asked in any order (and its JSON, written from the items' kept JSON, to the byte): the generated histories' own dates, the days around them and
  * around their ending horizons, terms of office, and random days. If a step were too long
  * (a boundary missed), two days in it would get one answer where the rules give two.
  *
@@ -57,6 +57,8 @@ describe(`the attention list's steps against the rules asked on each day (seed $
           for (const day of now) {
             const expected = JSON.stringify(model.attention(day, EVERYTHING_KNOWN_MS));
             const actual = model.attention(day);
+            const written = model.attentionJson(day);
+            if (written !== JSON.stringify(actual)) throw new Error(`On ${day} attentionJson differs from JSON.stringify(attention):\n${written}\n${JSON.stringify(actual)}`);
             if (JSON.stringify(actual) !== expected) throw new Error(`After event ${i + 1} (${e.type}), on ${day} (term from ${termContaining(day).start}): ${JSON.stringify(actual)} instead of ${expected}`);
             seen.days++;
             seen.items += actual.length;

@@ -1,6 +1,6 @@
 import { CalendarDate, addDays } from '@samverkan/domain';
 import { ENDING_HORIZON_DAYS } from './attention-rules';
-import type { AttentionSteps } from './types';
+import type { AttentionItem, AttentionSteps } from './types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -33,8 +33,18 @@ export function attentionSteps(sources: readonly unknown[], otherDates: readonly
   return { boundaries: [...boundaries].sort(), items: new Map() };
 }
 
-/** The step `on` falls in: how many boundaries are on or before it, and the term of office (its first day) it is in. */
-export function stepOf(steps: AttentionSteps, on: CalendarDate, termStart: CalendarDate): string {
+/**
+ * A step is the term of office the day is in and how many boundaries are on or before it: the
+ * items kept for the steps of one term (by `stepIndex`), found by the term's first year.
+ */
+export function termSlots(steps: AttentionSteps, termYear: number): (AttentionItem[] | undefined)[] {
+  let slots = steps.items.get(termYear);
+  if (!slots) steps.items.set(termYear, (slots = []));
+  return slots;
+}
+
+/** How many boundaries are on or before `on`. */
+export function stepIndex(steps: AttentionSteps, on: CalendarDate): number {
   const { boundaries } = steps;
   let low = 0;
   let high = boundaries.length;
@@ -43,7 +53,7 @@ export function stepOf(steps: AttentionSteps, on: CalendarDate, termStart: Calen
     if (boundaries[middle] <= on) low = middle + 1;
     else high = middle;
   }
-  return `${termStart}|${low}`;
+  return low;
 }
 
 function collectDates(value: unknown, into: Set<CalendarDate>): void {

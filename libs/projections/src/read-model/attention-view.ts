@@ -1,7 +1,7 @@
 import { CalendarDate, FederationState, intervalOn, providingFederationId, termContaining } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
 import { ATTENTION_ORDER, arrangementAttention, describeEnd, lapseFacts } from './attention-rules';
-import { attentionSteps, stepOf } from './attention-steps';
+import { attentionSteps, stepIndex, termSlots } from './attention-steps';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
 import type { ArrangementRecord, AttentionItem } from './types';
@@ -27,22 +27,38 @@ export class AttentionView {
     private readonly cells: CellsView,
   ) {}
 
+  /**
+   * `JSON.stringify(attention(on, knownAtMs))`, written from each item's JSON, kept with the item:
+   * an arrangement's items are kept per step, so most of an answer is text written before.
+   */
+  attentionJson(on: CalendarDate, knownAtMs?: number): string {
+    const items = this.attention(on, knownAtMs);
+    if (knownAtMs !== undefined) return JSON.stringify(items);
+    let text = '[';
+    items.forEach((item, index) => {
+      let json = this.json.get(item);
+      if (json === undefined) this.json.set(item, (json = JSON.stringify(item)));
+      text += index === 0 ? json : `,${json}`;
+    });
+    return `${text}]`;
+  }
+
+  /** Each kept item's JSON (dropped with the item). */
+  private readonly json = new WeakMap<AttentionItem, string>();
+
   attention(on: CalendarDate, knownAtMs?: number): AttentionItem[] {
     const items: AttentionItem[] = [];
     const known = knownAtMs === undefined ? undefined : this.arrangements.knownArrangements(knownAtMs);
-    const termStart = termContaining(on).start;
+    const termYear = Number(termContaining(on).start.slice(0, 4));
     for (const record of this.arrangements.records.values()) {
       if (!known) {
         // Known now: the items depend only on the record and the step `on` is in, so each step's answer is kept.
         const provider = providerOf(record, this.arrangements.current.federations);
         record.attention ??= attentionSteps([record.federation, record.agreement, record.study, provider], record.events.length > 0 ? [record.events[0].recordedAt.slice(0, 10)] : []);
-        const step = stepOf(record.attention, on, termStart);
-        let stepItems = record.attention.items.get(step);
-        if (!stepItems) {
-          stepItems = arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider);
-          record.attention.items.set(step, stepItems);
-        }
-        for (const item of stepItems) items.push(item);
+        const slots = termSlots(record.attention, termYear);
+        const step = stepIndex(record.attention, on);
+        const kept = (slots[step] ??= arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider));
+        for (const item of kept) items.push(item);
         continue;
       }
       const events = record.events.filter((e) => e.recordedAtMs <= (knownAtMs as number));

@@ -237,12 +237,12 @@ export type TimelineRef = LoggedEvent | TransferEntry;
 
 /**
  * An arrangement's attention items as a step function of the day asked about: `boundaries` are
- * the days on which they may change (sorted), and `items` holds those computed so far, by step
- * (`stepOf`).
+ * the days on which they may change (sorted), and `items` holds those computed so far, by the
+ * first year of the term of office and the number of boundaries on or before the day (`termSlots`, `stepIndex`).
  */
 export interface AttentionSteps {
   boundaries: CalendarDate[];
-  items: Map<string, AttentionItem[]>;
+  items: Map<number, (AttentionItem[] | undefined)[]>;
 }
 
 export interface ArrangementRecord {
@@ -255,6 +255,8 @@ export interface ArrangementRecord {
   study?: StudyState;
   /** The attention items as known now, by step of the day asked about (dropped when the arrangement or its provider changes); see attention-steps.ts. */
   attention?: AttentionSteps;
+  /** Its summary in the arrangement list, as known now, for the day it was made (dropped with `attention`). */
+  summary?: { today: CalendarDate; summary: ArrangementSummary };
 }
 
 /** What the last applied event changed, so the change feed can compare a cell before and after it. */

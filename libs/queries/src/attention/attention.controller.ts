@@ -1,10 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AttentionItem, ProjectionRunner } from '@samverkan/projections';
+import { ProjectionRunner } from '@samverkan/projections';
 import { OnQuery, QueryScope } from '../http/as-of';
 import { AttentionItemDto } from '../http/views.dto';
 
+/** The attention list on a day, as JSON text (written from the items' kept JSON; see AttentionView.attentionJson). */
 export class GetAttentionQuery {
   constructor(readonly on: string, readonly knownAtMs?: number) {}
 }
@@ -12,8 +13,8 @@ export class GetAttentionQuery {
 @QueryHandler(GetAttentionQuery)
 export class GetAttentionHandler implements IQueryHandler<GetAttentionQuery> {
   constructor(private readonly runner: ProjectionRunner) {}
-  async execute(q: GetAttentionQuery): Promise<AttentionItem[]> {
-    return this.runner.model.attention(q.on, q.knownAtMs);
+  async execute(q: GetAttentionQuery): Promise<string> {
+    return this.runner.model.attentionJson(q.on, q.knownAtMs);
   }
 }
 
@@ -30,8 +31,9 @@ export class AttentionController {
     summary: 'The attention list on a date: awaiting signatures or council decisions, agreements ending within 180 days, lapsed provisions, reviews overdue, studies and milestones overdue',
   })
   @ApiOkResponse({ type: [AttentionItemDto] })
-  async list(@Query() query: OnQuery) {
+  async list(@Query() query: OnQuery, @Res({ passthrough: true }) reply: { header(k: string, v: string): unknown }) {
     await this.scope.consistent(query);
-    return this.queries.execute<GetAttentionQuery, AttentionItem[]>(new GetAttentionQuery(this.scope.on(query), this.scope.knownAtMs(query)));
+    reply.header('Content-Type', 'application/json; charset=utf-8');
+    return this.queries.execute<GetAttentionQuery, string>(new GetAttentionQuery(this.scope.on(query), this.scope.knownAtMs(query)));
   }
 }
