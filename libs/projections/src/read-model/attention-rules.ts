@@ -15,6 +15,43 @@ export const ATTENTION_ORDER: Record<AttentionKind, number> = {
 };
 
 /**
+ * The characters of every subject (kinds, ids, municipality codes, service-area slugs and the
+ * `:` and `/` that join them). On strings of these alone, `localeCompare` orders as the UTF-16
+ * code units do, when the collation of this process orders each of them by itself and does not
+ * ignore punctuation: checked once, below, on every pair and on strings where an ignored
+ * punctuation mark would show.
+ */
+const SUBJECT = /^[a-z0-9:/-]*$/;
+const CODE_UNIT_ORDER_HOLDS = ((): boolean => {
+  const chars = [...'-/0123456789:abcdefghijklmnopqrstuvwxyz'];
+  const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
+  const probes = ['a-b', 'ab', 'a-c', 'a/b', 'a/c', 'a:b', 'a:c', 'a', 'a1', 'a-', 'ab-', '0580/it', '0580/it-support', 'study:a/m1', 'study:a-b/m1', 'study:a1/m1'];
+  for (const a of [...chars, ...probes]) {
+    for (const b of [...chars, ...probes]) {
+      if (sign(a.localeCompare(b)) !== (a < b ? -1 : a > b ? 1 : 0)) return false;
+    }
+  }
+  return true;
+})();
+
+/** `a.localeCompare(b)` for two subjects, by code units where that is provably the same (see above). */
+export function compareSubjects(a: string, b: string): number {
+  if (CODE_UNIT_ORDER_HOLDS && SUBJECT.test(a) && SUBJECT.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
+}
+
+/** The attention list's order: by kind, then due day (ISO dates, or none first), then subject. */
+export function compareAttention(a: AttentionItem, b: AttentionItem): number {
+  const byKind = ATTENTION_ORDER[a.kind] - ATTENTION_ORDER[b.kind];
+  if (byKind !== 0) return byKind;
+  const dueA = a.due ?? '';
+  const dueB = b.due ?? '';
+  // Days are YYYY-MM-DD: their code units order them as the calendar does.
+  if (dueA !== dueB) return dueA < dueB ? -1 : 1;
+  return compareSubjects(a.subject, b.subject);
+}
+
+/**
  * The items one arrangement contributes on `on`, from its state (and events) as known at the
  * moment asked about; `provider` is an agreement's providing federation as known then.
  */

@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { ATTENTION_ORDER, compareAttention, compareSubjects } from './attention-rules';
+import type { AttentionItem } from './types';
 import type { RegisterReadModel } from '../register-read-model';
 import { EventFeed, given } from './testing/event-feed';
 
@@ -88,5 +91,28 @@ describe('decision: reviews are due per full term', () => {
     const model = given(form, reviewed('federation-fed', 'fed', '2020-05-01'));
     expect(overdue(model, '2022-10-15', T)).toHaveLength(1);
     expect(overdue(model, '2022-10-15')).toEqual([]);
+  });
+});
+
+describe("the attention list's order", () => {
+  const sign = (n: number): number => Math.sign(n);
+  const subjectChar = fc.constantFrom(...'-/0123456789:abcdefghijklmnopqrstuvwxyz');
+  const subject = fc.oneof(
+    fc.stringOf(subjectChar, { maxLength: 12 }),
+    fc.tuple(fc.constantFrom('agreement', 'federation', 'joint-committee', 'study'), fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,8}$/)).map(([kind, id]) => `${kind}:${id}`),
+    fc.tuple(fc.stringMatching(/^\d{4}$/), fc.stringMatching(/^[a-z][a-z-]{0,8}$/)).map(([code, area]) => `${code}/${area}`),
+    fc.string({ maxLength: 8 }),
+  );
+
+  it('property: subjects are compared as localeCompare compares them (by code units only where that is the same)', () => {
+    fc.assert(fc.property(subject, subject, (a, b) => expect(sign(compareSubjects(a, b))).toBe(sign(a.localeCompare(b)))), { numRuns: 5000 });
+  });
+
+  it('property: items are ordered by kind, then due day, then subject, as the comparison by localeCompare orders them', () => {
+    const kind = fc.constantFrom(...(Object.keys(ATTENTION_ORDER) as (keyof typeof ATTENTION_ORDER)[]));
+    const day = fc.option(fc.date({ min: new Date('1990-01-01'), max: new Date('2060-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), { nil: undefined });
+    const item = fc.record({ kind, subject, due: day }).map(({ due, ...rest }): AttentionItem => ({ ...rest, detail: '', facts: {}, ...(due ? { due } : {}) }));
+    const before = (a: AttentionItem, b: AttentionItem): number => ATTENTION_ORDER[a.kind] - ATTENTION_ORDER[b.kind] || (a.due ?? '').localeCompare(b.due ?? '') || a.subject.localeCompare(b.subject);
+    fc.assert(fc.property(fc.array(item, { maxLength: 40 }), (items) => expect([...items].sort(compareAttention)).toEqual([...items].sort(before))), { numRuns: 500 });
   });
 });

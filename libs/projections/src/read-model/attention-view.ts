@@ -1,6 +1,6 @@
 import { CalendarDate, FederationState, intervalOn, providingFederationId, termContaining } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
-import { ATTENTION_ORDER, arrangementAttention, describeEnd, lapseFacts } from './attention-rules';
+import { arrangementAttention, compareAttention, describeEnd, lapseFacts } from './attention-rules';
 import { attentionSteps, stepIndex, termSlots } from './attention-steps';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
@@ -82,6 +82,6 @@ export class AttentionView {
         });
       }
     }
-    return items.sort((a, b) => ATTENTION_ORDER[a.kind] - ATTENTION_ORDER[b.kind] || (a.due ?? '').localeCompare(b.due ?? '') || a.subject.localeCompare(b.subject));
+    return items.sort(compareAttention);
   }
 }
