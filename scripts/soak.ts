@@ -70,6 +70,8 @@ interface Window {
   queryFailures: Record<string, number>;
   queryP50: number | null;
   queryP99: number | null;
+  /** Per question (provisions, matrix, attention, arrangements): its answers in the window, their bytes and their time. */
+  byKind: Record<string, { answers: number; bytes: number; ms: number }>;
   frames: number;
   reconnects: number;
   streamErrors: number;
@@ -191,6 +193,21 @@ async function main(): Promise<number> {
   const lastToFirst = firstMinute > 0 ? lastMinute / firstMinute : 0;
   const throughputJudged = commandsPerSecond.length >= 2 * WINDOWS_PER_MINUTE;
   const throughputOk = !throughputJudged || lastToFirst >= THROUGHPUT_TARGET;
+  // What each question's answer was in the first and the last minute: answers that grow with the register take more of the machine.
+  const answersIn = (ws: Window[]): Record<string, { bytes: number; ms: number }> => {
+    const out: Record<string, { answers: number; bytes: number; ms: number }> = {};
+    for (const w of ws) {
+      for (const [kind, k] of Object.entries(w.byKind ?? {})) {
+        const o = (out[kind] ??= { answers: 0, bytes: 0, ms: 0 });
+        o.answers += k.answers;
+        o.bytes += k.bytes;
+        o.ms += k.ms;
+      }
+    }
+    return Object.fromEntries(Object.entries(out).map(([kind, o]) => [kind, { bytes: o.bytes / Math.max(1, o.answers), ms: o.ms / Math.max(1, o.answers) }]));
+  };
+  const answersFirst = answersIn(loadWindows.slice(0, minute));
+  const answersLast = answersIn(loadWindows.slice(-minute));
   const p99s = loadWindows.map((w) => w.commandP99 ?? 0);
   const queryP99s = windows.map((w) => w.queryP99 ?? 0);
   const summary: SoakSummary = {
@@ -200,6 +217,7 @@ async function main(): Promise<number> {
     events: loadEnd.head,
     commandsPerSecond: { first: firstMinute, last: lastMinute, windowsEach: minute, mean: avg(commandsPerSecond), min: Math.min(...commandsPerSecond) },
     lastToFirstMinute: { ratio: lastToFirst, target: THROUGHPUT_TARGET },
+    answers: { firstMinute: answersFirst, lastMinute: answersLast },
     commandP99Ms: { median: median(p99s), worst: Math.max(...p99s) },
     queryP99Ms: { median: median(queryP99s), worst: Math.max(...queryP99s) },
     eventLoop: { p99MedianMs: median(windows.map((w) => w.loopP99Ms)), maxMs: Math.max(...windows.map((w) => w.loopMaxMs)) },
@@ -241,6 +259,8 @@ interface SoakSummary {
   events: number;
   commandsPerSecond: { first: number; last: number; windowsEach: number; mean: number; min: number };
   lastToFirstMinute: { ratio: number; target: number };
+  /** Mean bytes and time of each question's answers, in the first and the last minute of load. */
+  answers: { firstMinute: Record<string, { bytes: number; ms: number }>; lastMinute: Record<string, { bytes: number; ms: number }> };
   commandP99Ms: { median: number; worst: number };
   queryP99Ms: { median: number; worst: number };
   eventLoop: { p99MedianMs: number; maxMs: number };
@@ -274,6 +294,20 @@ function markdown(report: { date: string; machine: ReturnType<typeof machineInfo
     `| Heap growth per event appended: first half / second half | ${s.heapAfterGc.bytesPerEventFirstHalf.toFixed(0)} / ${s.heapAfterGc.bytesPerEventSecondHalf.toFixed(0)} bytes (${!v.growthJudged ? 'too short a run to judge' : v.boundedGrowthUnderLoad ? 'bounded' : '**grows faster: unbounded**'}) |`,
     `| Heap growth over the quiet phase | ${s.heapAfterGc.quietGrowthMiB.toFixed(1)} MiB (${v.flatWhenQuiet ? 'flat' : '**grows**'}; limit 8 MiB) |`,
     `| Errors (non-2xx other than 422 refusals, or no answer) | ${s.failures} |`,
+    '',
+    'Answers by question, first minute → last minute of load (mean size, mean time from request to the whole answer):',
+    '',
+    '| Question | Size | Time |',
+    '|---|---|---|',
+    ...Object.keys({ ...s.answers.firstMinute, ...s.answers.lastMinute })
+      .sort()
+      .map((kind) => {
+        const a = s.answers.firstMinute[kind];
+        const b = s.answers.lastMinute[kind];
+        const size = (x?: { bytes: number }) => (x ? `${(x.bytes / 1024).toFixed(1)} KiB` : '—');
+        const time = (x?: { ms: number }) => (x ? `${x.ms.toFixed(1)} ms` : '—');
+        return `| ${kind} | ${size(a)} → ${size(b)} | ${time(a)} → ${time(b)} |`;
+      }),
     '',
   ].join('\n');
 }

@@ -42,7 +42,7 @@ const DAY = 86400000;
 
 // ------------------------------------------------------------------ the window
 function emptyWindow() {
-  return { commands: 0, commandFailures: {}, commandMs: [], queries: 0, queryFailures: {}, queryMs: [], frames: 0, reconnects: 0, streamErrors: 0 };
+  return { commands: 0, commandFailures: {}, commandMs: [], queries: 0, queryFailures: {}, queryMs: [], byKind: {}, frames: 0, reconnects: 0, streamErrors: 0 };
 }
 let window = emptyWindow();
 const totals = { commands: 0, queries: 0, frames: 0, reconnects: 0, failures: 0 };
@@ -75,11 +75,16 @@ async function command(method, path, body) {
   return answer;
 }
 
-async function query(path) {
+/** `kind` names the question (provisions, matrix, attention, arrangements): the window counts each one's answers, their bytes and their time. */
+async function query(path, kind) {
   const answer = await request('GET', path);
   window.queries++;
   totals.queries++;
   window.queryMs.push(answer.ms);
+  const k = (window.byKind[kind] ??= { answers: 0, bytes: 0, ms: 0 });
+  k.answers++;
+  k.bytes += Buffer.byteLength(answer.text);
+  k.ms += answer.ms;
   if (answer.status !== 200) {
     window.queryFailures[answer.status] = (window.queryFailures[answer.status] ?? 0) + 1;
     totals.failures++;
@@ -146,10 +151,10 @@ async function queryWorker() {
   while (running) {
     const r = random();
     const on = `${int(2005, 2030)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
-    if (r < 0.7) await query(`/v1/municipalities/${pick(config.federation.members)}/provisions/${pick(config.federation.areas)}?on=${on}`);
-    else if (r < 0.85) await query(`/v1/matrix?on=${on}&county=${pick(config.counties)[0]}`);
-    else if (r < 0.95) await query(`/v1/attention?on=${on}`);
-    else await query(`/v1/arrangements?status=${pick(["active", "proposed", "concluded"])}`);
+    if (r < 0.7) await query(`/v1/municipalities/${pick(config.federation.members)}/provisions/${pick(config.federation.areas)}?on=${on}`, 'provisions');
+    else if (r < 0.85) await query(`/v1/matrix?on=${on}&county=${pick(config.counties)[0]}`, 'matrix');
+    else if (r < 0.95) await query(`/v1/attention?on=${on}`, 'attention');
+    else await query(`/v1/arrangements?status=${pick(["active", "proposed", "concluded"])}`, 'arrangements');
   }
 }
 
@@ -233,6 +238,7 @@ function flush() {
     queryFailures: w.queryFailures,
     queryP50: percentile(w.queryMs, 50),
     queryP99: percentile(w.queryMs, 99),
+    byKind: w.byKind,
     frames: w.frames,
     reconnects: w.reconnects,
     streamErrors: w.streamErrors,

@@ -1,4 +1,4 @@
-import { CalendarDate, addDays } from '@samverkan/domain';
+import { CalendarDate } from '@samverkan/domain';
 import { ENDING_HORIZON_DAYS } from './attention-rules';
 import type { AttentionItem, AttentionSteps } from './types';
 
@@ -22,15 +22,22 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function attentionSteps(sources: readonly unknown[], otherDates: readonly CalendarDate[]): AttentionSteps {
   const dates = new Set<CalendarDate>(otherDates);
   for (const source of sources) collectDates(source, dates);
-  const boundaries = new Set<CalendarDate>();
-  for (const x of dates) {
-    for (const base of [x, addDays(x, -ENDING_HORIZON_DAYS)]) {
-      boundaries.add(addDays(base, -1));
+  const boundaries = new Set<number>();
+  for (const date of dates) {
+    const x = dayNumber(date);
+    for (const base of [x, x - ENDING_HORIZON_DAYS]) {
+      boundaries.add(base - 1);
       boundaries.add(base);
-      boundaries.add(addDays(base, 1));
+      boundaries.add(base + 1);
     }
   }
-  return { boundaries: [...boundaries].sort(), items: new Map() };
+  return { boundaries: Float64Array.from(boundaries).sort(), items: new Map() };
+}
+
+/** Days since 1970-01-01 (UTC) of a calendar date: boundaries are kept as numbers, so that a question compares numbers. */
+export function dayNumber(date: CalendarDate): number {
+  // setUTCFullYear, not Date.UTC, which would read the years 0 to 99 as 1900 to 1999.
+  return new Date(0).setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
 }
 
 /**
@@ -43,14 +50,14 @@ export function termSlots(steps: AttentionSteps, termYear: number): (AttentionIt
   return slots;
 }
 
-/** How many boundaries are on or before `on`. */
-export function stepIndex(steps: AttentionSteps, on: CalendarDate): number {
+/** How many boundaries are on or before the day `day` (its `dayNumber`). */
+export function stepIndex(steps: AttentionSteps, day: number): number {
   const { boundaries } = steps;
   let low = 0;
   let high = boundaries.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (boundaries[middle] <= on) low = middle + 1;
+    if (boundaries[middle] <= day) low = middle + 1;
     else high = middle;
   }
   return low;

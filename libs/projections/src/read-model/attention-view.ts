@@ -1,7 +1,7 @@
 import { CalendarDate, FederationState, intervalOn, providingFederationId, termContaining } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
 import { arrangementAttention, compareAttention, describeEnd, lapseFacts } from './attention-rules';
-import { attentionSteps, stepIndex, termSlots } from './attention-steps';
+import { attentionSteps, dayNumber, stepIndex, termSlots } from './attention-steps';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
 import type { ArrangementRecord, AttentionItem } from './types';
@@ -50,13 +50,14 @@ export class AttentionView {
     const items: AttentionItem[] = [];
     const known = knownAtMs === undefined ? undefined : this.arrangements.knownArrangements(knownAtMs);
     const termYear = Number(termContaining(on).start.slice(0, 4));
+    const day = dayNumber(on);
     for (const record of this.arrangements.records.values()) {
       if (!known) {
         // Known now: the items depend only on the record and the step `on` is in, so each step's answer is kept.
         const provider = providerOf(record, this.arrangements.current.federations);
         record.attention ??= attentionSteps([record.federation, record.agreement, record.study, provider], record.events.length > 0 ? [record.events[0].recordedAt.slice(0, 10)] : []);
         const slots = termSlots(record.attention, termYear);
-        const step = stepIndex(record.attention, on);
+        const step = stepIndex(record.attention, day);
         const kept = (slots[step] ??= arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider));
         for (const item of kept) items.push(item);
         continue;

@@ -241,7 +241,8 @@ export type TimelineRef = LoggedEvent | TransferEntry;
  * first year of the term of office and the number of boundaries on or before the day (`termSlots`, `stepIndex`).
  */
 export interface AttentionSteps {
-  boundaries: CalendarDate[];
+  /** As day numbers (days since 1970-01-01), ascending. */
+  boundaries: Float64Array;
   items: Map<number, (AttentionItem[] | undefined)[]>;
 }
 
