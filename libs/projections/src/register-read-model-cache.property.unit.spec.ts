@@ -80,6 +80,7 @@ function answers(model: RegisterReadModel, days: readonly string[], knownAtMs?: 
   for (const today of ['2019-06-15', '2021-01-01']) {
     for (const filter of [{}, { kind: 'agreement' }, { status: 'active' }, { status: 'proposed' }, { status: 'concluded' }, { party: MUNICIPALITIES[0] }, { party: MUNICIPALITIES[1], on: '2020-01-01' }, { serviceArea: SERVICE_AREAS[0] }]) {
       const now = JSON.stringify(model.listArrangements(filter, today));
+      if (model.listArrangementsJson(filter, today) !== now) throw new Error(`listArrangementsJson(${JSON.stringify(filter)}, ${today}) differs from JSON.stringify(listArrangements(…))`);
       if (now !== JSON.stringify(model.listArrangements(filter, today, Number.MAX_SAFE_INTEGER))) throw new Error(`listArrangements(${JSON.stringify(filter)}, ${today}) known now differs from the list folded afresh: ${now}`);
       listsCompared++;
     }

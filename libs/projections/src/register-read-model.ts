@@ -206,6 +206,11 @@ export class RegisterReadModel {
     return this.arrangements.listArrangements(filter, today, knownAtMs);
   }
 
+  /** `JSON.stringify(listArrangements(…))`, written from the kept summaries' JSON. */
+  listArrangementsJson(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): string {
+    return this.arrangements.listArrangementsJson(filter, today, knownAtMs);
+  }
+
   /** Memberships of a municipality in federations and joint committees, with their dates. */
   membershipsOf(code: string, knownAtMs?: number): ReturnType<ArrangementsView['membershipsOf']> {
     return this.arrangements.membershipsOf(code, knownAtMs);

@@ -19,6 +19,7 @@ import {
   providingFederationId,
   studyDecider,
 } from '@samverkan/domain';
+import { keptJsonArray } from './kept-json';
 import type { ArrangementKind, ArrangementRecord, ArrangementSummary, LoggedEvent, Step } from './types';
 
 /** What a summary is made of: an arrangement's state, as it is now or as known at a time. */
@@ -184,6 +185,15 @@ export class ArrangementsView {
     }
     return states;
   }
+
+  /** `JSON.stringify(listArrangements(…))`, written from each kept summary's JSON. */
+  listArrangementsJson(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): string {
+    const list = this.listArrangements(filter, today, knownAtMs);
+    return knownAtMs === undefined ? keptJsonArray(list, this.summaryJson) : JSON.stringify(list);
+  }
+
+  /** Each kept summary's JSON (dropped with the summary). */
+  private readonly summaryJson = new WeakMap<ArrangementSummary, string>();
 
   /** The arrangements' summaries, filtered, as known at `knownAtMs` (now when undefined). */
   listArrangements(filter: ArrangementFilter, today: CalendarDate, knownAtMs?: number): ArrangementSummary[] {

@@ -44,7 +44,7 @@ export function dayNumber(date: CalendarDate): number {
  * A step is the term of office the day is in and how many boundaries are on or before it: the
  * items kept for the steps of one term (by `stepIndex`), found by the term's first year.
  */
-export function termSlots(steps: AttentionSteps, termYear: number): (AttentionItem[] | undefined)[] {
+export function termSlots(steps: AttentionSteps, termYear: number): (readonly AttentionItem[] | undefined)[] {
   let slots = steps.items.get(termYear);
   if (!slots) steps.items.set(termYear, (slots = []));
   return slots;

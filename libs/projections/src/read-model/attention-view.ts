@@ -2,6 +2,7 @@ import { CalendarDate, FederationState, intervalOn, providingFederationId, termC
 import { ArrangementsView, foldStudy } from './arrangements-view';
 import { arrangementAttention, compareAttention, describeEnd, lapseFacts } from './attention-rules';
 import { attentionSteps, dayNumber, stepIndex, termSlots } from './attention-steps';
+import { keptJsonArray } from './kept-json';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
 import type { ArrangementRecord, AttentionItem } from './types';
@@ -11,6 +12,9 @@ function providerOf(states: Pick<ArrangementRecord, 'agreement'>, federations: R
   const id = states.agreement && providingFederationId(states.agreement);
   return id === undefined ? undefined : federations.get(id);
 }
+
+const NO_ITEMS: readonly AttentionItem[] = Object.freeze([]);
+const orShared = (items: AttentionItem[]): readonly AttentionItem[] => (items.length === 0 ? NO_ITEMS : items);
 
 /**
  * Rule 4 and the follow-up duties: what needs someone's attention on a date, asked of the
@@ -33,14 +37,7 @@ export class AttentionView {
    */
   attentionJson(on: CalendarDate, knownAtMs?: number): string {
     const items = this.attention(on, knownAtMs);
-    if (knownAtMs !== undefined) return JSON.stringify(items);
-    let text = '[';
-    items.forEach((item, index) => {
-      let json = this.json.get(item);
-      if (json === undefined) this.json.set(item, (json = JSON.stringify(item)));
-      text += index === 0 ? json : `,${json}`;
-    });
-    return `${text}]`;
+    return knownAtMs === undefined ? keptJsonArray(items, this.json) : JSON.stringify(items);
   }
 
   /** Each kept item's JSON (dropped with the item). */
@@ -58,7 +55,8 @@ export class AttentionView {
         record.attention ??= attentionSteps([record.federation, record.agreement, record.study, provider], record.events.length > 0 ? [record.events[0].recordedAt.slice(0, 10)] : []);
         const slots = termSlots(record.attention, termYear);
         const step = stepIndex(record.attention, day);
-        const kept = (slots[step] ??= arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider));
+        // Most steps have no items: they share one empty list, so a step costs a slot.
+        const kept = (slots[step] ??= orShared(arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider)));
         for (const item of kept) items.push(item);
         continue;
       }

@@ -243,7 +243,7 @@ export type TimelineRef = LoggedEvent | TransferEntry;
 export interface AttentionSteps {
   /** As day numbers (days since 1970-01-01), ascending. */
   boundaries: Float64Array;
-  items: Map<number, (AttentionItem[] | undefined)[]>;
+  items: Map<number, (readonly AttentionItem[] | undefined)[]>;
 }
 
 export interface ArrangementRecord {

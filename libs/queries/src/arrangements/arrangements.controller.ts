@@ -5,7 +5,7 @@ import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
 import { DomainError, FederationState, ID_PATTERN, agreementDecider, agreementStatusView, federationDecider, missingCouncilDecisions, membershipsAsShown, missingSignatures, providingFederationId, streams, studyDecider } from '@samverkan/domain';
 import { EVENT_STORE, EventStore } from '@samverkan/event-store';
 import { AsOf, foldAsOf } from '@samverkan/shared';
-import { ArrangementFilter, ArrangementSummary, ProjectionRunner, TimelineEntry } from '@samverkan/projections';
+import { ArrangementFilter, ProjectionRunner, TimelineEntry } from '@samverkan/projections';
 import { IsDate, KnownAtQuery, QueryScope, asKnownAt } from '../http/as-of';
 import { ArrangementIdParam } from '../http/params';
 import { AgreementStateDto, FederationStateDto, StudyStateDto } from '../http/states.dto';
@@ -58,8 +58,9 @@ export class ArrangementTimelineQuery {
 @QueryHandler(ListArrangementsQuery)
 export class ListArrangementsHandler implements IQueryHandler<ListArrangementsQuery> {
   constructor(private readonly runner: ProjectionRunner) {}
-  async execute(q: ListArrangementsQuery): Promise<ArrangementSummary[]> {
-    return this.runner.model.listArrangements(q.filter, q.today, q.knownAtMs);
+  /** The list as JSON text, written from the kept summaries' JSON (see ArrangementsView.listArrangementsJson). */
+  async execute(q: ListArrangementsQuery): Promise<string> {
+    return this.runner.model.listArrangementsJson(q.filter, q.today, q.knownAtMs);
   }
 }
 
@@ -138,10 +139,11 @@ export class ArrangementsController {
   @Get('arrangements')
   @ApiOperation({ summary: 'The arrangement register: federations, joint committees, agreements and studies, filtered by kind, status, party (ever a party, or a party on day `on`) and service area' })
   @ApiOkResponse({ type: [ArrangementSummaryDto] })
-  async list(@Query() query: ArrangementsQueryDto) {
+  async list(@Query() query: ArrangementsQueryDto, @Res({ passthrough: true }) reply: EtagReply) {
     await this.scope.consistent(query);
     const { kind, status, party, on, serviceArea } = query;
-    return this.queries.execute<ListArrangementsQuery, ArrangementSummary[]>(new ListArrangementsQuery({ kind, status, party, on, serviceArea }, this.scope.today(), this.scope.knownAtMs(query)));
+    reply.header('Content-Type', 'application/json; charset=utf-8');
+    return this.queries.execute<ListArrangementsQuery, string>(new ListArrangementsQuery({ kind, status, party, on, serviceArea }, this.scope.today(), this.scope.knownAtMs(query)));
   }
 
   @Get('arrangements/:id/timeline')
