@@ -31,7 +31,7 @@ export function attentionSteps(sources: readonly unknown[], otherDates: readonly
       boundaries.add(base + 1);
     }
   }
-  return { boundaries: Float64Array.from(boundaries).sort(), items: new Map() };
+  return { boundaries: Float64Array.from(boundaries).sort(), known: new Map(), items: new Map() };
 }
 
 /** Days since 1970-01-01 (UTC) of a calendar date: boundaries are kept as numbers, so that a question compares numbers. */
@@ -41,14 +41,36 @@ export function dayNumber(date: CalendarDate): number {
 }
 
 /**
- * A step is the term of office the day is in and how many boundaries are on or before it: the
- * items kept for the steps of one term (by `stepIndex`), found by the term's first year.
+ * A step is the term of office the day is in (its first year) and how many boundaries are on or
+ * before the day (`stepIndex`). Most steps have no items, so what is kept is small: a byte a
+ * step for each term asked about (not yet computed, no items, items) and the items of the steps
+ * that have some.
  */
-export function termSlots(steps: AttentionSteps, termYear: number): (readonly AttentionItem[] | undefined)[] {
-  let slots = steps.items.get(termYear);
-  if (!slots) steps.items.set(termYear, (slots = []));
-  return slots;
+export function keptItems(steps: AttentionSteps, termYear: number, step: number): readonly AttentionItem[] | undefined {
+  const known = steps.known.get(termYear);
+  const state = known === undefined ? UNKNOWN : known[step];
+  if (state === UNKNOWN) return undefined;
+  return state === NONE ? NO_ITEMS : steps.items.get(itemsKey(termYear, step));
 }
+
+export function keepItems(steps: AttentionSteps, termYear: number, step: number, items: readonly AttentionItem[]): readonly AttentionItem[] {
+  let known = steps.known.get(termYear);
+  if (!known) steps.known.set(termYear, (known = new Uint8Array(steps.boundaries.length + 1)));
+  if (items.length === 0) {
+    known[step] = NONE;
+    return NO_ITEMS;
+  }
+  known[step] = SOME;
+  steps.items.set(itemsKey(termYear, step), items);
+  return items;
+}
+
+const UNKNOWN = 0;
+const NONE = 1;
+const SOME = 2;
+const NO_ITEMS: readonly AttentionItem[] = Object.freeze([]);
+/** A step's key among the kept items: the term's first year, then the step (a record has far fewer than 2^20 boundaries). */
+const itemsKey = (termYear: number, step: number): number => termYear * 1_048_576 + step;
 
 /** How many boundaries are on or before the day `day` (its `dayNumber`). */
 export function stepIndex(steps: AttentionSteps, day: number): number {

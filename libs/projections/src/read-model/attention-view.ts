@@ -1,7 +1,7 @@
 import { CalendarDate, FederationState, intervalOn, providingFederationId, termContaining } from '@samverkan/domain';
 import { ArrangementsView, foldStudy } from './arrangements-view';
 import { arrangementAttention, compareAttention, describeEnd, lapseFacts } from './attention-rules';
-import { attentionSteps, dayNumber, stepIndex, termSlots } from './attention-steps';
+import { attentionSteps, dayNumber, keepItems, keptItems, stepIndex } from './attention-steps';
 import { keptJsonArray } from './kept-json';
 import type { CellsView } from './cells-view';
 import type { ReferenceView } from './reference-view';
@@ -12,9 +12,6 @@ function providerOf(states: Pick<ArrangementRecord, 'agreement'>, federations: R
   const id = states.agreement && providingFederationId(states.agreement);
   return id === undefined ? undefined : federations.get(id);
 }
-
-const NO_ITEMS: readonly AttentionItem[] = Object.freeze([]);
-const orShared = (items: AttentionItem[]): readonly AttentionItem[] => (items.length === 0 ? NO_ITEMS : items);
 
 /**
  * Rule 4 and the follow-up duties: what needs someone's attention on a date, asked of the
@@ -53,10 +50,8 @@ export class AttentionView {
         // Known now: the items depend only on the record and the step `on` is in, so each step's answer is kept.
         const provider = providerOf(record, this.arrangements.current.federations);
         record.attention ??= attentionSteps([record.federation, record.agreement, record.study, provider], record.events.length > 0 ? [record.events[0].recordedAt.slice(0, 10)] : []);
-        const slots = termSlots(record.attention, termYear);
         const step = stepIndex(record.attention, day);
-        // Most steps have no items: they share one empty list, so a step costs a slot.
-        const kept = (slots[step] ??= orShared(arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider)));
+        const kept = keptItems(record.attention, termYear, step) ?? keepItems(record.attention, termYear, step, arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider));
         for (const item of kept) items.push(item);
         continue;
       }

@@ -237,13 +237,16 @@ export type TimelineRef = LoggedEvent | TransferEntry;
 
 /**
  * An arrangement's attention items as a step function of the day asked about: `boundaries` are
- * the days on which they may change (sorted), and `items` holds those computed so far, by the
- * first year of the term of office and the number of boundaries on or before the day (`termSlots`, `stepIndex`).
+ * the days on which they may change, and what is known of each step so far (see
+ * attention-steps.ts: `keptItems`, `keepItems`).
  */
 export interface AttentionSteps {
   /** As day numbers (days since 1970-01-01), ascending. */
   boundaries: Float64Array;
-  items: Map<number, (readonly AttentionItem[] | undefined)[]>;
+  /** By the first year of a term of office: a byte a step (0 not computed yet, 1 no items, 2 items). */
+  known: Map<number, Uint8Array>;
+  /** The items of the steps that have some, by term and step. */
+  items: Map<number, readonly AttentionItem[]>;
 }
 
 export interface ArrangementRecord {
