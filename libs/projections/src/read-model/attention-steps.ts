@@ -31,7 +31,7 @@ export function attentionSteps(sources: readonly unknown[], otherDates: readonly
       boundaries.add(base + 1);
     }
   }
-  return { boundaries: Float64Array.from(boundaries).sort(), known: new Map(), items: new Map() };
+  return { boundaries: Float64Array.from(boundaries).sort(), known: new Map(), items: new Map(), interned: new Map() };
 }
 
 /** Days since 1970-01-01 (UTC) of a calendar date: boundaries are kept as numbers, so that a question compares numbers. */
@@ -53,16 +53,29 @@ export function keptItems(steps: AttentionSteps, termYear: number, step: number)
   return state === NONE ? NO_ITEMS : steps.items.get(itemsKey(termYear, step));
 }
 
-export function keepItems(steps: AttentionSteps, termYear: number, step: number, items: readonly AttentionItem[]): readonly AttentionItem[] {
+/**
+ * Keeps a step's items. Neighbouring steps often have the same items (an overdue review stands
+ * for a whole term): each item is kept once per arrangement, by its JSON, which `json` keeps
+ * with it for the answer's text.
+ */
+export function keepItems(steps: AttentionSteps, termYear: number, step: number, items: readonly AttentionItem[], json: WeakMap<AttentionItem, string>): readonly AttentionItem[] {
   let known = steps.known.get(termYear);
   if (!known) steps.known.set(termYear, (known = new Uint8Array(steps.boundaries.length + 1)));
   if (items.length === 0) {
     known[step] = NONE;
     return NO_ITEMS;
   }
+  const kept = items.map((item) => {
+    const text = JSON.stringify(item);
+    const same = steps.interned.get(text);
+    if (same) return same;
+    steps.interned.set(text, item);
+    json.set(item, text);
+    return item;
+  });
   known[step] = SOME;
-  steps.items.set(itemsKey(termYear, step), items);
-  return items;
+  steps.items.set(itemsKey(termYear, step), kept);
+  return kept;
 }
 
 const UNKNOWN = 0;

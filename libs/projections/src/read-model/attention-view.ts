@@ -51,7 +51,7 @@ export class AttentionView {
         const provider = providerOf(record, this.arrangements.current.federations);
         record.attention ??= attentionSteps([record.federation, record.agreement, record.study, provider], record.events.length > 0 ? [record.events[0].recordedAt.slice(0, 10)] : []);
         const step = stepIndex(record.attention, day);
-        const kept = keptItems(record.attention, termYear, step) ?? keepItems(record.attention, termYear, step, arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider));
+        const kept = keptItems(record.attention, termYear, step) ?? keepItems(record.attention, termYear, step, arrangementAttention(record, record.events, record.federation, record.agreement, record.study, on, provider), this.json);
         for (const item of kept) items.push(item);
         continue;
       }

@@ -247,6 +247,8 @@ export interface AttentionSteps {
   known: Map<number, Uint8Array>;
   /** The items of the steps that have some, by term and step. */
   items: Map<number, readonly AttentionItem[]>;
+  /** Each distinct item of the arrangement, once, by its JSON (steps share them). */
+  interned: Map<string, AttentionItem>;
 }
 
 export interface ArrangementRecord {
