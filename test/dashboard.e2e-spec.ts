@@ -493,7 +493,7 @@ if (!CHROMIUM) {
       await page.fill('#on-date', '2020-06-01');
       await matrixOn('2020-06-01');
       await expect(outside.count()).resolves.toBe(0);
-    });
+    }, 60_000); // A dozen browser steps: under the whole suite on two cores, 30 s was once not enough (CI, 2026-12-08).
 
     it("keeps each county's name in view when the matrix scrolls sideways, also with the history open", async () => {
       // A laptop's width: with the history open the matrix is wider than its box.
